@@ -1,0 +1,108 @@
+"""Standard content blocks for MiniMax messages, registered under `minimax`.
+
+langchain-core asks the translator registered for a message's
+`response_metadata["model_provider"]` to derive `message.content_blocks`. This
+one puts MiniMax's reasoning first as a standard `reasoning` block, then the
+answer text, then tool calls, for both reasoning modes: in inline mode the
+`<think>` block stays in `content` (MiniMax wants it back verbatim) and is only
+separated out here.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import content as types
+from langchain_core.messages.block_translators import register_translator
+from langchain_core.messages.block_translators.openai import (
+    _convert_to_v1_from_chat_completions,
+    _convert_to_v1_from_chat_completions_chunk,
+)
+
+from langchain_minimax.reasoning import THINK_CLOSE, has_think_block, split_think
+
+PROVIDER = "minimax"
+
+
+def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
+    """Split a message, or one stream chunk, into reasoning and answer text.
+
+    In inline mode the stream state (`streaming.StreamState`) gives every chunk
+    from inside the think block its reasoning piece in
+    `additional_kwargs["reasoning_content"]` while `content` stays verbatim; a
+    chunk's `content` is then the opening tag and its piece, the piece alone,
+    or the piece, the closing tag and the start of the answer.
+    """
+    content = message.content
+    assert isinstance(content, str)
+    kwargs = message.additional_kwargs
+    flat = kwargs.get("reasoning_content")
+    flat = flat if isinstance(flat, str) else None
+    if has_think_block(content):
+        parts = split_think(content)
+        return (flat if flat is not None else parts.reasoning), parts.after
+    if flat is None or "reasoning_details" in kwargs:
+        return flat, content
+    if content.startswith(flat + THINK_CLOSE):
+        return flat, content[len(flat) + len(THINK_CLOSE) :]
+    if content == flat:
+        return flat, ""
+    return flat, content
+
+
+def _with_reasoning(
+    reasoning: str | None, blocks: list[types.ContentBlock]
+) -> list[types.ContentBlock]:
+    if not reasoning:
+        return blocks
+    block = cast(
+        "types.ReasoningContentBlock", {"type": "reasoning", "reasoning": reasoning}
+    )
+    return [block, *blocks]
+
+
+def translate_content(message: AIMessage) -> list[types.ContentBlock]:
+    """Derive standard content blocks from a MiniMax `AIMessage`.
+
+    Args:
+        message: A message produced by `ChatMiniMax`.
+
+    Returns:
+        A reasoning block (when there is reasoning), text, then tool calls.
+
+    Raises:
+        NotImplementedError: For list content, which langchain-core's own
+            best-effort parsing handles.
+    """
+    if not isinstance(message.content, str):
+        raise NotImplementedError
+    reasoning, text = _reasoning_and_text(message)
+    rest = _convert_to_v1_from_chat_completions(
+        message.model_copy(update={"content": text})
+    )
+    return _with_reasoning(reasoning, rest)
+
+
+def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
+    """Derive standard content blocks from a MiniMax `AIMessageChunk`.
+
+    Args:
+        message: A streamed chunk, or the sum of several.
+
+    Returns:
+        The chunk's reasoning piece, text piece, then tool-call chunks.
+
+    Raises:
+        NotImplementedError: For list content.
+    """
+    if not isinstance(message.content, str):
+        raise NotImplementedError
+    reasoning, text = _reasoning_and_text(message)
+    rest = _convert_to_v1_from_chat_completions_chunk(
+        message.model_copy(update={"content": text})
+    )
+    return _with_reasoning(reasoning, rest)
+
+
+register_translator(PROVIDER, translate_content, translate_content_chunk)

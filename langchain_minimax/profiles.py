@@ -1,0 +1,124 @@
+"""MiniMax's chat models: one row per model, the only place model facts live.
+
+Context windows, image input and the thinking switch come from MiniMax's model
+documentation. The 128k output limit is documented for MiniMax-M2 (thinking
+included) and assumed for the later models, whose pages give none. The
+temperature range is the seed documentation's (0.0, 1.0] for the M2 family;
+MiniMax-M3's later spec allows [0, 2].
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, cast
+
+from langchain_core.language_models import ModelProfile
+
+DEFAULT_MODEL = "MiniMax-M2"
+
+
+class TemperatureRange(NamedTuple):
+    """Allowed sampling temperatures for a model."""
+
+    low: float
+    high: float
+    low_inclusive: bool
+
+    def allows(self, value: float) -> bool:
+        """Whether `value` is inside the range."""
+        above_low = value >= self.low if self.low_inclusive else value > self.low
+        return above_low and value <= self.high
+
+    def __str__(self) -> str:
+        return f"{'[' if self.low_inclusive else '('}{self.low}, {self.high}]"
+
+
+class MiniMaxModel(NamedTuple):
+    """What is known of one MiniMax chat model."""
+
+    name: str
+    max_input_tokens: int
+    max_output_tokens: int
+    image_inputs: bool
+    temperature: TemperatureRange
+
+
+_M2_TEMPERATURE = TemperatureRange(0.0, 1.0, low_inclusive=False)
+_M3_TEMPERATURE = TemperatureRange(0.0, 2.0, low_inclusive=True)
+
+MODELS: dict[str, MiniMaxModel] = {
+    row.name: row
+    for row in (
+        MiniMaxModel("MiniMax-M2", 204_800, 128_000, False, _M2_TEMPERATURE),
+        MiniMaxModel("MiniMax-M2-Stable", 204_800, 128_000, False, _M2_TEMPERATURE),
+        MiniMaxModel("MiniMax-M2.1", 204_800, 128_000, False, _M2_TEMPERATURE),
+        MiniMaxModel(
+            "MiniMax-M2.1-highspeed", 204_800, 128_000, False, _M2_TEMPERATURE
+        ),
+        MiniMaxModel("MiniMax-M2.5", 204_800, 128_000, False, _M2_TEMPERATURE),
+        MiniMaxModel(
+            "MiniMax-M2.5-highspeed", 204_800, 128_000, False, _M2_TEMPERATURE
+        ),
+        MiniMaxModel("MiniMax-M2.7", 204_800, 128_000, False, _M2_TEMPERATURE),
+        MiniMaxModel(
+            "MiniMax-M2.7-highspeed", 204_800, 128_000, False, _M2_TEMPERATURE
+        ),
+        MiniMaxModel("MiniMax-M3", 1_000_000, 128_000, True, _M3_TEMPERATURE),
+    )
+}
+
+
+def model_row(model_name: str) -> MiniMaxModel | None:
+    """The table row for `model_name`, or `None` for an unknown model."""
+    return MODELS.get(model_name)
+
+
+def temperature_range(model_name: str) -> TemperatureRange:
+    """The temperature range to enforce; unknown models get the M2 family's."""
+    row = MODELS.get(model_name)
+    return row.temperature if row else _M2_TEMPERATURE
+
+
+def accepts_media(model_name: str) -> bool:
+    """Whether the model takes image (or other media) input.
+
+    Unknown names are allowed through, so that a model released after this
+    package is not blocked by it.
+    """
+    row = MODELS.get(model_name)
+    return row.image_inputs if row else True
+
+
+def model_profile(model_name: str) -> ModelProfile | None:
+    """A langchain-core `ModelProfile` for `model_name` (`None` when unknown).
+
+    The temperature range is not a `ModelProfile` key (langchain-core warns on
+    unknown keys); `temperature_range()` and `ChatMiniMax.temperature_range`
+    give it.
+    """
+    row = MODELS.get(model_name)
+    if row is None:
+        return None
+    profile: dict[str, Any] = {
+        "name": row.name,
+        "max_input_tokens": row.max_input_tokens,
+        "max_output_tokens": row.max_output_tokens,
+        "text_inputs": True,
+        "image_inputs": row.image_inputs,
+        "image_url_inputs": row.image_inputs,
+        "pdf_inputs": False,
+        "audio_inputs": False,
+        "video_inputs": row.image_inputs,
+        "text_outputs": True,
+        "image_outputs": False,
+        "audio_outputs": False,
+        "video_outputs": False,
+        "reasoning_output": True,
+        "tool_calling": True,
+        # The service accepts `tool_choice` but honours only "auto" and "none".
+        "tool_choice": False,
+        "tool_call_streaming": True,
+        # Only one system message, and only first: later ones are merged into it.
+        "mid_conversation_system_messages": False,
+        "structured_output": False,
+    }
+    return cast("ModelProfile", profile)

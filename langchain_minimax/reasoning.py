@@ -1,0 +1,230 @@
+"""Pure conversions between MiniMax's reasoning wire format and LangChain messages.
+
+MiniMax returns a model's thinking in one of two shapes, chosen per request by
+the `reasoning_split` body field:
+
+* split (`reasoning_split=True`): a `reasoning_details` list beside a clean
+  `content`, and on newer service versions a flat `reasoning_content` string too;
+* inline (`reasoning_split=False`): `content` holds `<think>...</think>` followed
+  by the answer, and MiniMax asks for that content back unmodified.
+
+MiniMax's tool-calling guide asks that every assistant turn be sent back with its
+reasoning. These functions read reasoning out of response dicts and put it back
+onto outgoing assistant dicts; they do no I/O and keep no state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+from langchain_core.messages import AIMessage
+
+THINK_OPEN = "<think>"
+THINK_CLOSE = "</think>"
+
+REASONING_TYPE = "reasoning.text"
+REASONING_FORMAT = "MiniMax-response-v1"
+REASONING_ID = "reasoning-text-1"
+
+
+class ThinkSplit(NamedTuple):
+    """Inline content cut at its `<think>` tags.
+
+    `join_think` puts the parts and the tags that were present back together
+    into exactly the content they came from.
+    """
+
+    before: str
+    """Whitespace before `<think>` (normally empty)."""
+    reasoning: str | None
+    """Text between the tags, or `None` when the content has no think block."""
+    after: str
+    """Text after `</think>`: the answer, with its leading separator kept."""
+    closed: bool
+    """Whether `</think>` was present (it is not when output was cut short)."""
+
+
+def has_think_block(content: str) -> bool:
+    """Whether inline content starts with a think block, as MiniMax sends it.
+
+    Only a leading `<think>` counts, so that an answer which merely mentions the
+    tag is never mistaken for reasoning.
+    """
+    return content.lstrip().startswith(THINK_OPEN)
+
+
+def split_think(content: str) -> ThinkSplit:
+    """Cut inline content into the part before, inside and after its think block.
+
+    Args:
+        content: An assistant `content` string as MiniMax sends it without
+            `reasoning_split`.
+
+    Returns:
+        The parts. Content that does not start with `<think>` is all `after`; a
+        think block that was never closed (output cut by a token limit) runs
+        to the end.
+    """
+    if not has_think_block(content):
+        return ThinkSplit("", None, content, closed=False)
+    start = content.index(THINK_OPEN)
+    inner_start = start + len(THINK_OPEN)
+    end = content.find(THINK_CLOSE, inner_start)
+    if end == -1:
+        return ThinkSplit(content[:start], content[inner_start:], "", closed=False)
+    return ThinkSplit(
+        content[:start],
+        content[inner_start:end],
+        content[end + len(THINK_CLOSE) :],
+        closed=True,
+    )
+
+
+def join_think(parts: ThinkSplit) -> str:
+    """Rebuild inline content from `split_think` parts (its exact inverse)."""
+    if parts.reasoning is None:
+        return parts.before + parts.after
+    close = THINK_CLOSE if parts.closed else ""
+    return parts.before + THINK_OPEN + parts.reasoning + close + parts.after
+
+
+def reasoning_text_from_details(details: Sequence[Any]) -> str:
+    """Join the `text` of every `reasoning.text` entry, in list order.
+
+    Args:
+        details: A `reasoning_details` list as received.
+
+    Returns:
+        The reasoning as one string (empty when there is none).
+    """
+    return "".join(
+        entry["text"]
+        for entry in details
+        if isinstance(entry, Mapping)
+        and entry.get("type", REASONING_TYPE) == REASONING_TYPE
+        and isinstance(entry.get("text"), str)
+    )
+
+
+def read_reasoning(message: Mapping[str, Any]) -> dict[str, Any]:
+    """Read MiniMax's reasoning fields from a response message or stream delta.
+
+    Args:
+        message: The `message` of a choice, or a streamed `delta`.
+
+    Returns:
+        The entries for `AIMessage.additional_kwargs`: `reasoning_details` exactly
+        as received (when present) and `reasoning_content` as one string, taken
+        from the flat field when the service sent one and otherwise joined from
+        the list. Empty when the message carries no split reasoning.
+    """
+    out: dict[str, Any] = {}
+    details = message.get("reasoning_details")
+    if isinstance(details, list) and details:
+        out["reasoning_details"] = details
+    flat = message.get("reasoning_content")
+    if isinstance(flat, str):
+        out["reasoning_content"] = flat
+    elif "reasoning_details" in out:
+        out["reasoning_content"] = reasoning_text_from_details(details)  # type: ignore[arg-type]
+    return out
+
+
+def make_reasoning_detail(text: str, index: int = 0) -> dict[str, Any]:
+    """Build a `reasoning_details` entry in the shape MiniMax sends.
+
+    Used for assistant messages whose reasoning survives only as a string or as
+    standard reasoning blocks (from another provider, a hand-built history, or a
+    store that dropped `additional_kwargs`).
+    """
+    return {
+        "type": REASONING_TYPE,
+        "id": REASONING_ID,
+        "format": REASONING_FORMAT,
+        "index": index,
+        "text": text,
+    }
+
+
+def _reasoning_blocks(content: Any) -> list[str]:
+    if not isinstance(content, list):
+        return []
+    return [
+        block["reasoning"]
+        for block in content
+        if isinstance(block, dict)
+        and block.get("type") == "reasoning"
+        and isinstance(block.get("reasoning"), str)
+    ]
+
+
+def _inline_from_blocks(content: list[Any]) -> str:
+    """Inline content from standard blocks, keeping their order and bytes."""
+    pieces: list[str] = []
+    for block in content:
+        if isinstance(block, str):
+            pieces.append(block)
+        elif isinstance(block, dict) and block.get("type") == "reasoning":
+            pieces.append(THINK_OPEN + str(block.get("reasoning", "")) + THINK_CLOSE)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            pieces.append(str(block.get("text", "")))
+    return "".join(pieces)
+
+
+def text_of(content: Any) -> str:
+    """Flatten assistant content (a string or a list of blocks) to its text."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return ""
+    return "".join(
+        block
+        if isinstance(block, str)
+        else str(block.get("text", ""))
+        if isinstance(block, dict) and block.get("type") == "text"
+        else ""
+        for block in content
+    )
+
+
+def attach_reasoning(
+    message_dict: dict[str, Any], message: AIMessage, *, reasoning_split: bool
+) -> None:
+    """Put an assistant message's reasoning onto its outgoing request dict.
+
+    Precedence, most faithful first:
+
+    1. `additional_kwargs["reasoning_details"]`: sent exactly as received.
+    2. Content that already holds a `<think>` block: sent verbatim.
+    3. Standard reasoning blocks in `content` (`output_version="v1"`), then a
+       `reasoning_content` string: in split mode rebuilt as one
+       `reasoning_details` entry; inline, rebuilt as `<think>` content (from v1
+       blocks in their original order, which restores the received bytes).
+
+    Args:
+        message_dict: The dict `ChatOpenAI` built for `message`; changed in place.
+        message: The assistant message it was built from.
+        reasoning_split: Whether the request asks for split reasoning.
+    """
+    content = message.content
+    details = message.additional_kwargs.get("reasoning_details")
+    if isinstance(details, list) and details:
+        message_dict["reasoning_details"] = details
+        return
+    if isinstance(content, str) and has_think_block(content):
+        return
+    blocks = _reasoning_blocks(content)
+    flat = message.additional_kwargs.get("reasoning_content")
+    reasoning = "".join(blocks) if blocks else flat if isinstance(flat, str) else ""
+    if not reasoning:
+        return
+    if reasoning_split:
+        message_dict["reasoning_details"] = [make_reasoning_detail(reasoning)]
+    elif blocks:
+        message_dict["content"] = _inline_from_blocks(content)  # type: ignore[arg-type]
+    else:
+        answer = text_of(content)
+        message_dict["content"] = (
+            f"{THINK_OPEN}\n{reasoning}\n{THINK_CLOSE}\n\n{answer}"
+        )

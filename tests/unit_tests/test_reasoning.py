@@ -1,0 +1,129 @@
+"""Pure reasoning conversions: reading, splitting and sending back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from langchain_core.messages import AIMessage
+
+from langchain_minimax.reasoning import (
+    THINK_CLOSE,
+    THINK_OPEN,
+    attach_reasoning,
+    join_think,
+    make_reasoning_detail,
+    read_reasoning,
+    split_think,
+)
+
+DETAIL = {
+    "type": "reasoning.text",
+    "id": "reasoning-text-1",
+    "format": "MiniMax-response-v1",
+    "index": 0,
+    "text": "Think first.",
+}
+
+
+def test_read_reasoning_keeps_details_and_joins_text() -> None:
+    second = {**DETAIL, "index": 1, "text": " Then answer."}
+    out = read_reasoning({"content": "Hi", "reasoning_details": [DETAIL, second]})
+    assert out["reasoning_details"] == [DETAIL, second]
+    assert out["reasoning_details"][0] is DETAIL
+    assert out["reasoning_content"] == "Think first. Then answer."
+
+
+def test_read_reasoning_prefers_flat_string() -> None:
+    out = read_reasoning(
+        {"reasoning_content": "flat", "reasoning_details": [{**DETAIL, "text": "x"}]}
+    )
+    assert out["reasoning_content"] == "flat"
+
+
+def test_read_reasoning_flat_only_and_none() -> None:
+    assert read_reasoning({"reasoning_content": "r"}) == {"reasoning_content": "r"}
+    assert read_reasoning({"content": "plain"}) == {}
+    assert read_reasoning({"reasoning_details": []}) == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "reasoning", "after"),
+    [
+        ("<think>\nabc\n</think>\n\nAnswer", "\nabc\n", "\n\nAnswer"),
+        ("Answer mentions <think> tags", None, "Answer mentions <think> tags"),
+        ("<think>cut short", "cut short", ""),
+        ("no tags", None, "no tags"),
+        ("  <think>x</think>y", "x", "y"),
+    ],
+)
+def test_split_think(content: str, reasoning: str | None, after: str) -> None:
+    parts = split_think(content)
+    assert parts.reasoning == reasoning
+    assert parts.after == after
+    assert join_think(parts) == content
+
+
+@given(st.text(), st.text(), st.text())
+def test_split_think_round_trips(reasoning: str, answer: str, lead: str) -> None:
+    lead = "".join(c for c in lead if c.isspace())
+    content = f"{lead}{THINK_OPEN}{reasoning}{THINK_CLOSE}{answer}"
+    parts = split_think(content)
+    assert join_think(parts) == content
+    if THINK_CLOSE not in reasoning:
+        assert parts.reasoning == reasoning
+        assert parts.after == answer
+
+
+def _sent(message: AIMessage, *, split: bool) -> dict:
+    message_dict = {"role": "assistant", "content": message.text}
+    attach_reasoning(message_dict, message, reasoning_split=split)
+    return message_dict
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_details_are_sent_exactly_as_received(split: bool) -> None:
+    details = [DETAIL, {"type": "other", "data": [1, 2]}]
+    message = AIMessage("Hi", additional_kwargs={"reasoning_details": details})
+    assert _sent(message, split=split)["reasoning_details"] == details
+
+
+def test_inline_content_is_sent_verbatim() -> None:
+    content = "<think>\nabc\n</think>\n\nAnswer"
+    message = AIMessage(content, additional_kwargs={"reasoning_content": "\nabc\n"})
+    assert _sent(message, split=True) == {"role": "assistant", "content": content}
+    assert _sent(message, split=False) == {"role": "assistant", "content": content}
+
+
+def test_reasoning_string_is_rebuilt_as_entry_in_split_mode() -> None:
+    message = AIMessage("Hi", additional_kwargs={"reasoning_content": "because"})
+    assert _sent(message, split=True)["reasoning_details"] == [
+        make_reasoning_detail("because")
+    ]
+    inline = _sent(message, split=False)
+    assert inline["content"] == "<think>\nbecause\n</think>\n\nHi"
+    assert "reasoning_details" not in inline
+
+
+def test_v1_blocks_rebuild_inline_content_byte_for_byte() -> None:
+    original = "<think>\nweigh it\n</think>\n\nAnswer"
+    v1 = AIMessage(
+        [
+            {"type": "reasoning", "reasoning": "\nweigh it\n"},
+            {"type": "text", "text": "\n\nAnswer"},
+        ]
+    )
+    message_dict: dict = {"role": "assistant", "content": [{"type": "text"}]}
+    attach_reasoning(message_dict, v1, reasoning_split=False)
+    assert message_dict["content"] == original
+    message_dict = {"role": "assistant", "content": "\n\nAnswer"}
+    attach_reasoning(message_dict, v1, reasoning_split=True)
+    assert message_dict["reasoning_details"][0]["text"] == "\nweigh it\n"
+
+
+def test_message_without_reasoning_is_unchanged() -> None:
+    message_dict = {"role": "assistant", "content": "Hi"}
+    attach_reasoning(message_dict, AIMessage("Hi"), reasoning_split=True)
+    assert message_dict == {"role": "assistant", "content": "Hi"}
+    attach_reasoning(message_dict, AIMessage("Hi"), reasoning_split=False)
+    assert message_dict == {"role": "assistant", "content": "Hi"}
