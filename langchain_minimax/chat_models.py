@@ -54,6 +54,10 @@ CHINA_BASE_URL = "https://api.minimaxi.com/v1"
 issued for."""
 
 
+NO_KEY = "no-key"
+"""Sent as the key to a custom `base_url` (a proxy or the emulator) when none is set."""
+
+
 class ChatMiniMax(ChatOpenAI):
     """MiniMax chat models (M2, M2.x, M3) through the OpenAI-compatible API.
 
@@ -258,9 +262,9 @@ class ChatMiniMax(ChatOpenAI):
         if self.stream_usage is None:
             self.stream_usage = True
         client_params: dict[str, Any] = {
-            # "" rather than None: the `openai` client falls back to
-            # OPENAI_API_KEY when given None (a keyless local endpoint is fine).
-            "api_key": api_key or "",
+            # A placeholder rather than None: the `openai` client would fall back
+            # to OPENAI_API_KEY. Only a non-MiniMax base URL can get here.
+            "api_key": api_key or NO_KEY,
             "base_url": self.minimax_api_base,
             "timeout": self.request_timeout,
             "default_headers": self.default_headers,
