@@ -1,0 +1,263 @@
+"""Stream normalization without HTTP: chunks add up to the non-streamed message.
+
+The property tests cut random reasoning, answer and tool-call texts at random
+boundaries into MiniMax-shaped chunk dicts (every reasoning fragment repeating
+type/id/format, as the service does), run them through ChatMiniMax's chunk
+conversion and the per-stream state, add the chunks with the standard `+`, and
+compare with the message built from the equivalent non-streamed response.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from langchain_minimax import ChatMiniMax
+from langchain_minimax.streaming import StreamState
+
+MODEL = ChatMiniMax(api_key="k")
+DETAIL_HEAD = {
+    "type": "reasoning.text",
+    "id": "reasoning-text-1",
+    "format": "MiniMax-response-v1",
+}
+USAGE = {
+    "prompt_tokens": 11,
+    "completion_tokens": 7,
+    "total_tokens": 18,
+    "total_characters": 0,
+    "completion_tokens_details": {"reasoning_tokens": 5},
+    "prompt_tokens_details": {"cached_tokens": 3},
+}
+
+
+def _cut(text: str, cuts: list[int]) -> list[str]:
+    points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
+    return [text[a:b] for a, b in zip(points, points[1:], strict=False)] or [""]
+
+
+def _full_response(
+    reasoning: str, answer: str, calls: list[tuple[str, str]], split: bool
+) -> dict[str, Any]:
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "name": "MiniMax AI",
+        "audio_content": "",
+        "content": answer if split or not reasoning else _inline(reasoning, answer),
+    }
+    if split and reasoning:
+        message["reasoning_content"] = reasoning
+        message["reasoning_details"] = [{**DETAIL_HEAD, "index": 0, "text": reasoning}]
+    if calls:
+        message["tool_calls"] = [
+            {
+                "id": f"call_function_1_{i}",
+                "type": "function",
+                "function": {"name": name, "arguments": args},
+            }
+            for i, (name, args) in enumerate(calls, 1)
+        ]
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "model": "MiniMax-M2",
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if calls else "stop",
+            }
+        ],
+        "usage": USAGE,
+        "base_resp": {"status_code": 0, "status_msg": ""},
+    }
+
+
+def _inline(reasoning: str, answer: str) -> str:
+    return f"<think>\n{reasoning}\n</think>\n\n{answer}"
+
+
+def _chunks(
+    reasoning: str,
+    answer: str,
+    calls: list[tuple[str, str]],
+    split: bool,
+    cuts: list[int],
+) -> list[dict[str, Any]]:
+    deltas: list[dict[str, Any]] = []
+    if split and reasoning:
+        deltas += [
+            {
+                "reasoning_content": piece,
+                "reasoning_details": [{**DETAIL_HEAD, "index": 0, "text": piece}],
+            }
+            for piece in _cut(reasoning, cuts)
+        ]
+    text = answer if split or not reasoning else _inline(reasoning, answer)
+    deltas += [{"content": piece} for piece in _cut(text, cuts) if piece]
+    for i, (name, args) in enumerate(calls):
+        pieces = _cut(args, cuts)
+        deltas.append(
+            {
+                "tool_calls": [
+                    {
+                        "index": i,
+                        "id": f"call_function_1_{i + 1}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": pieces[0]},
+                    }
+                ]
+            }
+        )
+        deltas += [
+            {"tool_calls": [{"index": i, "function": {"arguments": piece}}]}
+            for piece in pieces[1:]
+        ]
+    deltas = deltas or [{"content": ""}]
+    chunks = []
+    for n, delta in enumerate(deltas):
+        role = "assistant" if n == 0 else ("" if n % 2 else "assistant")
+        choice: dict[str, Any] = {
+            "index": 0,
+            "delta": {"role": role, "name": "MiniMax AI", "audio_content": "", **delta},
+        }
+        if n == len(deltas) - 1:
+            choice["finish_reason"] = "tool_calls" if calls else "stop"
+        chunks.append({"id": "x", "model": "MiniMax-M2", "choices": [choice]})
+    chunks.append({"id": "x", "choices": [], "usage": USAGE})
+    return chunks
+
+
+def _stream(chunks: list[dict[str, Any]]) -> AIMessageChunk:
+    state = StreamState()
+    out: list[ChatGenerationChunk] = []
+    for raw in chunks:
+        gen = MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})
+        assert gen is not None
+        out.append(state.process(gen))
+    if last := state.flush():
+        out.append(last)
+    total = out[0].message
+    for gen in out[1:]:
+        total = total + gen.message
+    # langchain-core closes every stream with this chunk.
+    total = total + AIMessageChunk(content="", chunk_position="last")
+    assert isinstance(total, AIMessageChunk)
+    return total
+
+
+def _invoke(response: dict[str, Any]) -> AIMessage:
+    message = MODEL._create_chat_result(response).generations[0].message
+    assert isinstance(message, AIMessage)
+    return message
+
+
+def _assert_same(streamed: AIMessageChunk, invoked: AIMessage) -> None:
+    assert streamed.content == invoked.content
+    for key in ("reasoning_details", "reasoning_content"):
+        assert streamed.additional_kwargs.get(key) == invoked.additional_kwargs.get(
+            key
+        ), key
+    assert streamed.tool_calls == invoked.tool_calls
+    assert streamed.invalid_tool_calls == invoked.invalid_tool_calls
+    assert streamed.usage_metadata == invoked.usage_metadata
+    assert streamed.content_blocks == invoked.content_blocks
+
+
+json_args = st.dictionaries(st.text(max_size=5), st.text(max_size=8), max_size=3).map(
+    lambda d: json.dumps(d, ensure_ascii=False)
+)
+calls_strategy = st.lists(
+    st.tuples(st.sampled_from(["get_weather", "add"]), json_args), max_size=2
+)
+cuts_strategy = st.lists(st.integers(min_value=0, max_value=10_000), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    reasoning=st.text(max_size=60),
+    answer=st.text(max_size=60),
+    calls=calls_strategy,
+    split=st.booleans(),
+    cuts=cuts_strategy,
+)
+def test_stream_adds_up_to_invoke(
+    reasoning: str,
+    answer: str,
+    calls: list[tuple[str, str]],
+    split: bool,
+    cuts: list[int],
+) -> None:
+    streamed = _stream(_chunks(reasoning, answer, calls, split, cuts))
+    _assert_same(streamed, _invoke(_full_response(reasoning, answer, calls, split)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    reasoning=st.text(alphabet="<>/thinkab \n", min_size=1, max_size=40),
+    answer=st.text(alphabet="<>/thinkab \n", max_size=40),
+    cuts=cuts_strategy,
+)
+def test_inline_tags_cut_anywhere(reasoning: str, answer: str, cuts: list[int]) -> None:
+    """Reasoning and answers made of tag fragments, cut at every position."""
+    if "</think>" in reasoning:
+        return
+    streamed = _stream(_chunks(reasoning, answer, [], False, cuts))
+    invoked = _invoke(_full_response(reasoning, answer, [], False))
+    _assert_same(streamed, invoked)
+    assert streamed.additional_kwargs["reasoning_content"] == f"\n{reasoning}\n"
+
+
+def test_one_char_chunks_reasoning_details_rebuilt_exactly() -> None:
+    reasoning = "Let me think about a and and."
+    chunks = _chunks(reasoning, "Done.", [], True, list(range(100)))
+    streamed = _stream(chunks)
+    assert streamed.additional_kwargs["reasoning_details"] == [
+        {**DETAIL_HEAD, "index": 0, "text": reasoning}
+    ]
+    assert streamed.additional_kwargs["reasoning_content"] == reasoning
+
+
+def test_each_inline_chunk_is_told_apart() -> None:
+    chunks = _chunks("ab", "cd", [], False, list(range(100)))
+    state = StreamState()
+    reasoning, text = "", ""
+    for raw in chunks:
+        gen = state.process(
+            MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})  # type: ignore[arg-type]
+        )
+        for block in gen.message.content_blocks:
+            if block["type"] == "reasoning":
+                reasoning += block["reasoning"]
+            elif block["type"] == "text":
+                text += block["text"]
+    assert reasoning == "\nab\n"
+    assert text == "\n\ncd"
+
+
+def test_zero_usage_on_every_chunk_does_not_corrupt_total() -> None:
+    zero = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+    chunks = _chunks("r", "a", [], True, [])
+    for chunk in chunks[:-1]:
+        chunk["usage"] = zero
+    streamed = _stream(chunks)
+    assert streamed.usage_metadata is not None
+    assert streamed.usage_metadata["input_tokens"] == 11
+    assert streamed.usage_metadata["output_tokens"] == 7
+    assert streamed.usage_metadata["output_token_details"]["reasoning"] == 5
+    assert streamed.usage_metadata["input_token_details"]["cache_read"] == 3
+
+
+def test_state_records_finish_reason() -> None:
+    state = StreamState()
+    for raw in _chunks("r", "a", [], True, []):
+        gen = MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})
+        assert gen is not None
+        state.process(gen)
+    assert state.finish_reason == "stop"
+    assert StreamState().finish_reason is None
