@@ -9,6 +9,7 @@ compare with the message built from the equivalent non-streamed response.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -38,7 +39,7 @@ USAGE = {
 
 def _cut(text: str, cuts: list[int]) -> list[str]:
     points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
-    return [text[a:b] for a, b in zip(points, points[1:], strict=False)] or [""]
+    return [text[a:b] for a, b in itertools.pairwise(points)] or [""]
 
 
 def _full_response(

@@ -1,0 +1,330 @@
+"""The `MiniMaxEmulator` object: scripted state plus a background HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from langchain_minimax.testing._script import Fault, RecordedRequest, Reply
+from langchain_minimax.testing._validation import KNOWN_MODELS
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from langchain_minimax.testing._server import EmulatorServer
+
+__all__ = ["DEFAULT_CONTENT", "DEFAULT_REASONING", "MiniMaxEmulator", "Responder"]
+
+Responder = Callable[[dict[str, Any]], "Reply | str"]
+"""A function that builds the reply for a request body (a `str` means content)."""
+
+DEFAULT_REASONING = "The user said hello, so I should greet them back."
+"""Reasoning of the default responder's reply."""
+
+DEFAULT_CONTENT = "Hello from the MiniMax emulator."
+"""Content of the default responder's reply."""
+
+
+def default_responder(request_body: dict[str, Any]) -> Reply:
+    """Answer every request with the same greeting (the emulator's default).
+
+    Args:
+        request_body: The request body (unused).
+
+    Returns:
+        `Reply(reasoning=DEFAULT_REASONING, content=DEFAULT_CONTENT)`.
+    """
+    return Reply(reasoning=DEFAULT_REASONING, content=DEFAULT_CONTENT)
+
+
+def _as_reply(reply: Reply | str) -> Reply:
+    return Reply(content=reply) if isinstance(reply, str) else reply
+
+
+class MiniMaxEmulator:
+    """A local, scriptable stand-in for MiniMax's OpenAI-compatible API.
+
+    The emulator serves `POST /v1/chat/completions` (and `/chat/completions`)
+    on 127.0.0.1 with the wire format of the live service: inline `<think>`
+    reasoning or `reasoning_details` with `reasoning_split`, incremental SSE
+    deltas, MiniMax-style tool-call ids, usage with `total_characters`, error
+    envelopes with `(code)` suffixes, and the 400/2013 rejections of invalid
+    requests. It is standard-library only and runs in background threads.
+
+    Each request is handled in this order:
+
+    1. Unknown path or method: HTTP 404.
+    2. Authentication (`Authorization: Bearer <api_key>`): HTTP 401, code 1004.
+    3. The head of the fault queue, if any (see `Fault`). Error faults answer
+       here.
+    4. Validation: HTTP 400, code 2013 (the rules are listed in
+       `validate_request`). Transport faults are consumed even when the
+       request is then rejected.
+    5. The reply: the head of the reply queue, or the responder's answer when
+       the queue is empty.
+
+    Every request, including rejected ones, is recorded in `requests`.
+
+    Args:
+        api_key: The accepted API key; `None` accepts any request, even one
+            without an `Authorization` header.
+        host: The interface to bind.
+        port: The port to bind; 0 picks a free one.
+        chunk_size: Default characters per streamed piece (see
+            `Reply.chunk_size`).
+        extra_models: Model names to accept besides the MiniMax ones.
+        context_limit_tokens: Reject prompts whose size, measured like
+            `Reply.prompt_tokens`, exceeds this many tokens.
+        responder: The function answering when the reply queue is empty;
+            `None` uses `default_responder`.
+
+    Example:
+        ```python
+        from openai import OpenAI
+        from langchain_minimax.testing import MiniMaxEmulator, Reply
+
+        with MiniMaxEmulator(api_key="test-key") as emu:
+            emu.add_reply(Reply(reasoning="Let me think.", content="Hi!"))
+            client = OpenAI(base_url=emu.base_url, api_key=emu.api_key)
+            answer = client.chat.completions.create(
+                model="MiniMax-M2",
+                messages=[{"role": "user", "content": "Hello"}],
+            )
+            assert answer.choices[0].message.content.endswith("Hi!")
+        ```
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = "test-key",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        chunk_size: int = 8,
+        extra_models: Iterable[str] = (),
+        context_limit_tokens: int = 204_800,
+        responder: Responder | None = None,
+    ) -> None:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        self._api_key = api_key
+        self._host = host
+        self._requested_port = port
+        self.chunk_size = chunk_size
+        """Default characters per streamed piece."""
+        self.context_limit_tokens = context_limit_tokens
+        """Largest accepted prompt size (see `validate_request`)."""
+        self.models: frozenset[str] = KNOWN_MODELS | frozenset(extra_models)
+        """The accepted model names."""
+        self._lock = threading.Lock()
+        self._replies: deque[Reply] = deque()
+        self._faults: deque[list[Any]] = deque()
+        self._initial_responder: Responder = responder or default_responder
+        self._responder: Responder = self._initial_responder
+        self._requests: list[RecordedRequest] = []
+        self._tool_call_batches = 0
+        self._server: EmulatorServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def start(self) -> MiniMaxEmulator:
+        """Bind the port and start serving in a background daemon thread.
+
+        Calling it on a running emulator does nothing.
+
+        Returns:
+            The emulator itself.
+        """
+        if self._server is not None:
+            return self
+        from langchain_minimax.testing._server import EmulatorServer
+
+        server = EmulatorServer((self._host, self._requested_port), self)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"MiniMaxEmulator:{server.server_address[1]}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and free the port.
+
+        Scripted replies, faults and recorded requests are kept. Calling it
+        on a stopped emulator does nothing.
+        """
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._server = self._thread = None
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> MiniMaxEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- connection details -------------------------------------------------
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the server is currently serving."""
+        return self._server is not None
+
+    @property
+    def port(self) -> int:
+        """The bound port.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        if self._server is None:
+            raise RuntimeError(
+                "the emulator is not running; call start() or use it in a with block"
+            )
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-style base URL, e.g. `http://127.0.0.1:8765/v1`.
+
+        Raises:
+            RuntimeError: If the emulator is not running.
+        """
+        return f"http://{self._host}:{self.port}/v1"
+
+    @property
+    def api_key(self) -> str | None:
+        """The accepted API key (`None`: any key is accepted)."""
+        return self._api_key
+
+    # -- scripting -----------------------------------------------------------
+
+    def add_reply(self, reply: Reply | str) -> None:
+        """Queue a reply; replies are used in FIFO order, one per request.
+
+        Args:
+            reply: The reply, or a string used as `Reply(content=...)`.
+        """
+        with self._lock:
+            self._replies.append(_as_reply(reply))
+
+    def add_replies(self, replies: Iterable[Reply | str]) -> None:
+        """Queue several replies at once (see `add_reply`).
+
+        Args:
+            replies: The replies in the order they are to be used.
+        """
+        converted = [_as_reply(reply) for reply in replies]
+        with self._lock:
+            self._replies.extend(converted)
+
+    def add_fault(self, fault: Fault) -> None:
+        """Queue a fault; faults are consumed before replies (see `Fault`).
+
+        Args:
+            fault: The fault; it applies to the next `fault.times` requests that
+                pass authentication.
+        """
+        with self._lock:
+            self._faults.append([fault, fault.times])
+
+    def set_responder(self, responder: Responder | None) -> None:
+        """Set the function that answers when the reply queue is empty.
+
+        The responder runs in the request's server thread, possibly
+        concurrently with itself, and receives the validated request body.
+        If it raises, the request gets HTTP 500 with the exception's text.
+
+        Args:
+            responder: The new responder, or `None` for `default_responder`.
+        """
+        with self._lock:
+            self._responder = responder or default_responder
+
+    @property
+    def pending_replies(self) -> int:
+        """How many queued replies have not been used yet."""
+        with self._lock:
+            return len(self._replies)
+
+    @property
+    def pending_faults(self) -> int:
+        """How many queued fault applications are left (counting `times`)."""
+        with self._lock:
+            return sum(entry[1] for entry in self._faults)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of every request received so far, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    def reset(self) -> None:
+        """Clear the reply and fault queues and the recorded requests.
+
+        The responder goes back to the one given to the constructor (or
+        `default_responder`). Tool-call id numbering
+        continues, so ids stay unique over the emulator's lifetime.
+        """
+        with self._lock:
+            self._replies.clear()
+            self._faults.clear()
+            self._requests.clear()
+            self._responder = self._initial_responder
+
+    # -- used by the server ----------------------------------------------------
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def _pop_fault(self) -> Fault | None:
+        with self._lock:
+            if not self._faults:
+                return None
+            entry = self._faults[0]
+            entry[1] -= 1
+            if entry[1] <= 0:
+                self._faults.popleft()
+            fault: Fault = entry[0]
+            return fault
+
+    def _next_reply(self, body: dict[str, Any]) -> Reply:
+        with self._lock:
+            if self._replies:
+                return self._replies.popleft()
+            responder = self._responder
+        return _as_reply(responder(body))
+
+    def _tool_call_ids(self, reply: Reply) -> list[str]:
+        if all(call.id is not None for call in reply.tool_calls):
+            return [str(call.id) for call in reply.tool_calls]
+        with self._lock:
+            self._tool_call_batches += 1
+            batch = self._tool_call_batches
+        return [
+            call.id if call.id is not None else f"call_function_{batch:010d}_{n}"
+            for n, call in enumerate(reply.tool_calls, start=1)
+        ]
+
+    def _authorized(self, authorization: str | None) -> bool:
+        if self._api_key is None:
+            return True
+        return authorization == f"Bearer {self._api_key}"

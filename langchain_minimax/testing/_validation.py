@@ -1,0 +1,178 @@
+"""The request checks MiniMax applies before answering (HTTP 400, code 2013)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from langchain_minimax.testing._script import prompt_size
+
+__all__ = ["KNOWN_MODELS", "MULTIMODAL_MODELS", "validate_request"]
+
+KNOWN_MODELS: frozenset[str] = frozenset(
+    {
+        "MiniMax-M2",
+        "MiniMax-M2-Stable",
+        "MiniMax-M2.1",
+        "MiniMax-M2.1-highspeed",
+        "MiniMax-M2.5",
+        "MiniMax-M2.5-highspeed",
+        "MiniMax-M2.7",
+        "MiniMax-M2.7-highspeed",
+        "MiniMax-M3",
+    }
+)
+"""Model names the emulator accepts out of the box."""
+
+MULTIMODAL_MODELS: frozenset[str] = frozenset({"MiniMax-M3"})
+"""Models that accept non-text content parts and temperatures in [0, 2]."""
+
+_MEDIA_PART_TYPES = frozenset({"image_url", "input_audio", "file", "video_url"})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_messages(messages: list[Any], model: str) -> str | None:
+    issued: set[str] = set()
+    system_positions: list[int] = []
+    for position, message in enumerate(messages):
+        if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            return "invalid params, message must be an object with a role"
+        role = message["role"]
+        if role == "system":
+            system_positions.append(position)
+        content = message.get("content")
+        if isinstance(content, list) and model not in MULTIMODAL_MODELS:
+            for part in content:
+                kind = part.get("type") if isinstance(part, dict) else None
+                if isinstance(kind, str) and kind in _MEDIA_PART_TYPES:
+                    return (
+                        f"invalid params, content type {kind} is not "
+                        f"supported by model {model}"
+                    )
+        if role == "assistant":
+            for call in message.get("tool_calls") or []:
+                call_id = call.get("id") if isinstance(call, dict) else None
+                function = call.get("function") if isinstance(call, dict) else None
+                arguments = (
+                    function.get("arguments") if isinstance(function, dict) else None
+                )
+                try:
+                    if not isinstance(arguments, str):
+                        raise ValueError(arguments)
+                    json.loads(arguments)
+                except ValueError:
+                    return (
+                        "invalid params, invalid function arguments json string, "
+                        f"tool_call_id: {call_id}"
+                    )
+                if isinstance(call_id, str):
+                    issued.add(call_id)
+        elif role == "tool":
+            tool_call_id = message.get("tool_call_id")
+            if not isinstance(tool_call_id, str) or tool_call_id not in issued:
+                return (
+                    f"invalid params, tool result's tool id({tool_call_id}) not found"
+                )
+    if len(system_positions) > 1:
+        return "invalid params, invalid chat setting"
+    if system_positions and system_positions[0] != 0:
+        return "invalid params, chat content has invalid message role: system"
+    return None
+
+
+def _check_tools(tools: Any) -> str | None:
+    if tools is None:
+        return None
+    if not isinstance(tools, list):
+        return "invalid params, tools must be a list"
+    for tool in tools:
+        if not isinstance(tool, dict):
+            return "invalid params, invalid tool"
+        if tool.get("type") != "function":
+            return f"invalid params, invalid tool type: {tool.get('type') or ''}"
+        function = tool.get("function")
+        if not isinstance(function, dict) or not function.get("name"):
+            return "invalid params, function name is empty"
+        if not function.get("parameters"):
+            return "function parameters is empty"
+    return None
+
+
+def validate_request(
+    body: Any, *, models: Collection[str], context_limit_tokens: int
+) -> str | None:
+    """Check a chat-completions request body the way MiniMax does.
+
+    The emulator answers a failed check with HTTP 400, error type
+    `bad_request_error` and the returned message. Rejected are:
+
+    - a body that is not a JSON object, or an empty `messages` list;
+    - a `model` not in `models`;
+    - `n` other than 1;
+    - `temperature` outside (0, 1], or outside [0, 2] for MiniMax-M3;
+    - for MiniMax-M3, a `thinking.type` other than `adaptive` or `disabled`;
+    - `image_url`, `input_audio`, `file` or `video_url` content parts for a
+      model other than MiniMax-M3;
+    - an assistant tool call whose `function.arguments` is not valid JSON;
+    - a `tool` message whose `tool_call_id` no earlier assistant message in
+      the request issued;
+    - more than one system message (`invalid chat setting`), or a system
+      message that is not the first;
+    - a tool that is not `type: "function"`, or whose `parameters` are
+      missing, null or `{}` (`function parameters is empty`);
+    - a prompt larger than `context_limit_tokens`.
+
+    Args:
+        body: The parsed JSON body (anything `json.loads` may return).
+        models: The accepted model names.
+        context_limit_tokens: The largest accepted prompt size, measured like
+            `Reply.prompt_tokens` (`len(json.dumps(messages)) // 4 + 1`).
+
+    Returns:
+        None when the request is acceptable, else the error message including
+        its ` (2013)` suffix.
+    """
+    error = _validate(body, models, context_limit_tokens)
+    return None if error is None else f"{error} (2013)"
+
+
+def _validate(body: Any, models: Collection[str], limit: int) -> str | None:
+    if not isinstance(body, dict):
+        return "invalid params, request body must be a JSON object"
+    model = body.get("model")
+    if not isinstance(model, str) or model not in models:
+        return f"invalid params, unknown model '{model}'"
+    n = body.get("n")
+    if n is not None and (type(n) is not int or n != 1):
+        return "invalid params, n must be 1"
+    temperature = body.get("temperature")
+    if temperature is not None:
+        if model in MULTIMODAL_MODELS:
+            ok = _is_number(temperature) and 0.0 <= temperature <= 2.0
+            allowed = "[0, 2]"
+        else:
+            ok = _is_number(temperature) and 0.0 < temperature <= 1.0
+            allowed = "(0, 1]"
+        if not ok:
+            return f"invalid params, temperature must be in {allowed}"
+    if model in MULTIMODAL_MODELS and body.get("thinking") is not None:
+        thinking = body["thinking"]
+        kind = thinking.get("type") if isinstance(thinking, dict) else None
+        if kind not in ("adaptive", "disabled"):
+            return (
+                f"invalid params, invalid thinking.type: {json.dumps(kind)} "
+                "(allowed: adaptive, disabled)"
+            )
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return "invalid params, messages is empty"
+    error = _check_messages(messages, model) or _check_tools(body.get("tools"))
+    if error is not None:
+        return error
+    if prompt_size(messages) > limit:
+        return "invalid params, context window exceeds limit"
+    return None
