@@ -49,6 +49,7 @@ from langchain_minimax.testing._emulator import (
     Responder,
     default_responder,
 )
+from langchain_minimax.testing._responders import auto_responder, sample_from_schema
 from langchain_minimax.testing._script import (
     Fault,
     RecordedRequest,
@@ -67,6 +68,8 @@ __all__ = [
     "Reply",
     "Responder",
     "ToolCall",
+    "auto_responder",
     "default_responder",
+    "sample_from_schema",
     "validate_request",
 ]

@@ -1,0 +1,198 @@
+"""Every Python code block in README.md and docs/ runs, against the emulator.
+
+Blocks of one file run in order in one namespace, like a notebook, with
+`MINIMAX_API_KEY` and `MINIMAX_BASE_URL` pointing at a local emulator that
+answers with `auto_responder`. A block whose fence reads ```` ```python
+requires-key ```` talks to the real service and runs only when
+`MINIMAX_API_KEY` was set before the test run.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import contextlib
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from langchain_minimax.testing import MiniMaxEmulator, auto_responder
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+FENCE = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+REAL_KEY = os.environ.get("MINIMAX_API_KEY")
+
+
+def code_blocks(path: Path) -> list[tuple[int, str, str]]:
+    """(line, info string, source) of each Python block in a Markdown file."""
+    text = path.read_text(encoding="utf-8")
+    return [
+        (text.count("\n", 0, match.start()) + 1, match.group(1).strip(), match.group(2))
+        for match in FENCE.finditer(text)
+    ]
+
+
+def _run_block(source: str, name: str, namespace: dict[str, Any], loop: Any) -> None:
+    code = compile(source, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, namespace)
+    if asyncio.iscoroutine(result):
+        loop.run_until_complete(result)
+
+
+def test_docs_have_python_blocks() -> None:
+    assert sum(len(code_blocks(path)) for path in DOC_FILES) >= 20
+
+
+@pytest.mark.parametrize("path", DOC_FILES, ids=lambda p: p.name)
+def test_doc_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocks = code_blocks(path)
+    if not blocks:
+        pytest.skip(f"{path.name} has no Python blocks")
+    namespace: dict[str, Any] = {"__name__": f"doc_{path.stem}"}
+    loop = asyncio.new_event_loop()
+    ran = 0
+    with MiniMaxEmulator(api_key="doc-key", responder=auto_responder) as emu:
+        for line, info, source in blocks:
+            needs_key = "requires-key" in info
+            if needs_key and not REAL_KEY:
+                continue
+            if needs_key:
+                monkeypatch.setenv("MINIMAX_API_KEY", REAL_KEY or "")
+                monkeypatch.delenv("MINIMAX_BASE_URL", raising=False)
+            else:
+                monkeypatch.setenv("MINIMAX_API_KEY", "doc-key")
+                monkeypatch.setenv("MINIMAX_BASE_URL", emu.base_url)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    _run_block(source, f"{path.name}:{line}", namespace, loop)
+            except BaseException as exc:
+                pytest.fail(f"{path.name}, block at line {line} failed: {exc!r}")
+            ran += 1
+    loop.close()
+    assert ran > 0 or not REAL_KEY
+
+
+# --- the documentation's tables agree with the code ---
+
+
+def table_rows(path: Path, header: str) -> list[list[str]]:
+    """The body rows of the Markdown table whose header row starts with `header`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header}"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_model_table_matches_profiles() -> None:
+    from langchain_minimax import ChatMiniMax
+    from langchain_minimax.profiles import MODELS
+
+    rows = table_rows(ROOT / "docs" / "models.md", "Model")
+    assert [row[0] for row in rows] == list(MODELS)
+    for name, context, output, image, temperature in rows:
+        model = ChatMiniMax(model=name, api_key="k")
+        profile = model.profile
+        assert profile is not None
+        assert int(context.replace(",", "")) == profile["max_input_tokens"]
+        assert int(output.replace(",", "")) == profile["max_output_tokens"]
+        assert (image == "yes") == profile["image_inputs"]
+        expected = str(model.temperature_range)
+        assert temperature.replace("0.0", "0").replace("1.0", "1") == (
+            expected.replace("0.0", "0").replace("1.0", "1")
+        )
+
+
+def _field_name(name: str) -> str:
+    from langchain_minimax import ChatMiniMax
+
+    for field_name, field in ChatMiniMax.model_fields.items():
+        if name in (field_name, field.alias):
+            return field_name
+    raise AssertionError(f"{name} is not a ChatMiniMax parameter")
+
+
+def test_instantiation_table_matches_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    from langchain_minimax import ChatMiniMax
+
+    monkeypatch.setenv("MINIMAX_API_KEY", "k")
+    monkeypatch.delenv("MINIMAX_BASE_URL", raising=False)
+    monkeypatch.delenv("LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", raising=False)
+    monkeypatch.delenv("LC_OUTPUT_VERSION", raising=False)
+    model = ChatMiniMax()
+    rows = table_rows(ROOT / "docs" / "chat_minimax.md", "Parameter")
+    assert len(rows) >= 15
+    for name, default, _meaning in rows:
+        field_name = _field_name(name.strip("`"))
+        text = default.strip("`")
+        if default != f"`{text}`" or "`" in text or text.isupper():
+            continue  # prose, or an environment variable
+        assert getattr(model, field_name) == ast.literal_eval(text), name
+
+
+def _feature_checks(emu: MiniMaxEmulator) -> dict[str, bool]:
+    from langchain_core.language_models import BaseChatModel
+    from pydantic import BaseModel
+
+    from langchain_minimax import ChatMiniMax
+
+    class Weather(BaseModel):
+        city: str
+
+    model = ChatMiniMax(base_url=emu.base_url, api_key=emu.api_key)
+    profile = model.profile or {}
+    chunks = list(model.stream("Why is the sky blue?"))
+    tool_calls = model.bind_tools([Weather]).invoke("weather").tool_calls
+    structured = model.with_structured_output(Weather).invoke("weather in Paris")
+    return {
+        "Tool calling": bool(profile["tool_calling"] and tool_calls),
+        "Structured output": isinstance(structured, Weather),
+        "JSON mode": False,  # MiniMax-M2.x drops response_format (minimax-api.md)
+        "Image input": profile["image_inputs"],
+        "Audio input": profile["audio_inputs"],
+        "Video input": profile["video_inputs"],
+        "Token-level streaming": sum(bool(c.text) for c in chunks) > 1,
+        "Native async": type(model)._astream is not BaseChatModel._astream,
+        "Token usage": model.invoke("hi").usage_metadata is not None,
+        "Reasoning output": profile["reasoning_output"],
+    }
+
+
+def test_features_table_matches_behaviour() -> None:
+    rows = table_rows(ROOT / "docs" / "chat_minimax.md", "Feature")
+    documented = {name: mark == "✅" for name, mark in rows}
+    with MiniMaxEmulator(responder=auto_responder) as emu:
+        observed = _feature_checks(emu)
+    assert documented == observed
+
+
+def test_demo_runs_offline_and_shows_the_tour() -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINIMAX_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "langchain_minimax"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "running against the local MiniMax emulator" in out
+    assert "[thinking]" in out
+    assert "Rayleigh" in out
+    assert "[tool call] get_weather({'city': 'Paris'})" in out
+    assert "[answer] It is 21°C and sunny in Paris right now." in out
+    assert "'text': 'I need the current weather in Paris: call get_weather.'" in out
+    assert "Tokens: input" in out
