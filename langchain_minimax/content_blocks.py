@@ -10,7 +10,8 @@ separated out here.
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages import content as types
@@ -23,6 +24,8 @@ from langchain_core.messages.block_translators.openai import (
 from langchain_minimax.reasoning import THINK_CLOSE, has_think_block, split_think
 
 PROVIDER = "minimax"
+
+AIMessageT = TypeVar("AIMessageT", bound=AIMessage)
 
 
 def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
@@ -51,9 +54,19 @@ def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
     return flat, content
 
 
-def _with_reasoning(
-    reasoning: str | None, blocks: list[types.ContentBlock]
+def _translate(
+    message: AIMessageT,
+    convert: Callable[[AIMessageT], list[types.ContentBlock]],
 ) -> list[types.ContentBlock]:
+    """Reasoning first, then langchain-core's OpenAI blocks for the rest.
+
+    The converter turns the answer text, tool calls (or tool-call chunks) and
+    any refusal into standard blocks.
+    """
+    if not isinstance(message.content, str):
+        raise NotImplementedError
+    reasoning, text = _reasoning_and_text(message)
+    blocks = convert(message.model_copy(update={"content": text}))
     if not reasoning:
         return blocks
     block = cast(
@@ -75,13 +88,7 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
         NotImplementedError: For list content, which langchain-core's own
             best-effort parsing handles.
     """
-    if not isinstance(message.content, str):
-        raise NotImplementedError
-    reasoning, text = _reasoning_and_text(message)
-    rest = _convert_to_v1_from_chat_completions(
-        message.model_copy(update={"content": text})
-    )
-    return _with_reasoning(reasoning, rest)
+    return _translate(message, _convert_to_v1_from_chat_completions)
 
 
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
@@ -96,13 +103,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
     Raises:
         NotImplementedError: For list content.
     """
-    if not isinstance(message.content, str):
-        raise NotImplementedError
-    reasoning, text = _reasoning_and_text(message)
-    rest = _convert_to_v1_from_chat_completions_chunk(
-        message.model_copy(update={"content": text})
-    )
-    return _with_reasoning(reasoning, rest)
+    return _translate(message, _convert_to_v1_from_chat_completions_chunk)
 
 
 register_translator(PROVIDER, translate_content, translate_content_chunk)
