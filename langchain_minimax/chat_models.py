@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlparse
 
 import openai
 from langchain_core.callbacks import (
@@ -52,6 +53,15 @@ DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 CHINA_BASE_URL = "https://api.minimaxi.com/v1"
 """MiniMax's mainland-China endpoint. Keys work only on the region they were
 issued for."""
+
+
+_MINIMAX_DOMAINS = ("minimax.io", "minimaxi.com")
+
+
+def _is_minimax_host(base_url: str) -> bool:
+    """Whether `base_url` is one of MiniMax's own hosts (which need a key)."""
+    host = urlparse(base_url).hostname or ""
+    return any(host == d or host.endswith(f".{d}") for d in _MINIMAX_DOMAINS)
 
 
 NO_KEY = "no-key"
@@ -250,7 +260,7 @@ class ChatMiniMax(ChatOpenAI):
         api_key = (
             self.minimax_api_key.get_secret_value() if self.minimax_api_key else None
         )
-        if not api_key and self.minimax_api_base == DEFAULT_BASE_URL:
+        if not api_key and _is_minimax_host(self.minimax_api_base):
             msg = (
                 "MiniMax API key not found: set the MINIMAX_API_KEY environment "
                 "variable or pass api_key=... (keys from the mainland-China "

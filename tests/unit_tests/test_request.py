@@ -44,6 +44,15 @@ def test_openai_env_is_never_used() -> None:
     assert str(local.root_client.base_url) == "http://127.0.0.1:9/v1/"
 
 
+@pytest.mark.parametrize(
+    "base_url", ["https://api.minimaxi.com/v1", "https://api.minimax.io/v1/"]
+)
+def test_minimax_hosts_need_a_key(base_url: str) -> None:
+    with mock.patch.dict(os.environ, {}, clear=True):
+        with pytest.raises(ValueError, match="MINIMAX_API_KEY"):
+            ChatMiniMax(base_url=base_url)
+
+
 def test_base_url_from_env() -> None:
     env = {"MINIMAX_API_KEY": "k", "MINIMAX_BASE_URL": "https://api.minimaxi.com/v1"}
     with mock.patch.dict(os.environ, env, clear=True):
