@@ -48,9 +48,11 @@ def test_openai_env_is_never_used() -> None:
     "base_url", ["https://api.minimaxi.com/v1", "https://api.minimax.io/v1/"]
 )
 def test_minimax_hosts_need_a_key(base_url: str) -> None:
-    with mock.patch.dict(os.environ, {}, clear=True):
-        with pytest.raises(ValueError, match="MINIMAX_API_KEY"):
-            ChatMiniMax(base_url=base_url)
+    with (
+        mock.patch.dict(os.environ, {}, clear=True),
+        pytest.raises(ValueError, match="MINIMAX_API_KEY"),
+    ):
+        ChatMiniMax(base_url=base_url)
 
 
 def test_base_url_from_env() -> None:
