@@ -75,6 +75,8 @@ class ToolCall:
 
     Example:
         ```python
+        from langchain_minimax.testing import ToolCall
+
         ToolCall("get_weather", {"city": "Paris"})
         ToolCall("broken", '{"city": ', id="call_function_1_1")
         ```
@@ -143,6 +145,8 @@ class Reply:
 
     Example:
         ```python
+        from langchain_minimax.testing import Reply, ToolCall
+
         Reply(reasoning="Let me think.", content="Hi!")
         Reply(content="\n", tool_calls=[ToolCall("get_weather", {"city": "Paris"})])
         ```
@@ -226,6 +230,8 @@ class Fault:
 
     Example:
         ```python
+        from langchain_minimax.testing import Fault
+
         Fault(status=429, code=1002, message="rate limit exceeded", times=2)
         Fault(cut_after_chunks=3)
         Fault(status=200, delay=2.0)  # slow but successful answer

@@ -12,9 +12,11 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import inspect
 import io
 import os
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +26,48 @@ from langchain_minimax.testing import MiniMaxEmulator, auto_responder
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-FENCE = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+FENCE = re.compile(r"^ *```python([^\n]*)\n(.*?)^ *```", re.DOTALL | re.MULTILINE)
 REAL_KEY = os.environ.get("MINIMAX_API_KEY")
+
+
+def _blocks(text: str) -> list[tuple[int, str, str]]:
+    return [
+        (
+            text.count("\n", 0, match.start()) + 1,
+            match.group(1).strip(),
+            textwrap.dedent(match.group(2)),
+        )
+        for match in FENCE.finditer(text)
+    ]
 
 
 def code_blocks(path: Path) -> list[tuple[int, str, str]]:
     """(line, info string, source) of each Python block in a Markdown file."""
-    text = path.read_text(encoding="utf-8")
-    return [
-        (text.count("\n", 0, match.start()) + 1, match.group(1).strip(), match.group(2))
-        for match in FENCE.finditer(text)
-    ]
+    return _blocks(path.read_text(encoding="utf-8"))
+
+
+def _public_docstrings() -> dict[str, str]:
+    import langchain_minimax
+    import langchain_minimax.testing as testing
+
+    objects: dict[str, Any] = {
+        "langchain_minimax.testing": testing,
+        **{
+            f"langchain_minimax.{n}": getattr(langchain_minimax, n)
+            for n in langchain_minimax.__all__
+        },
+        **{
+            f"langchain_minimax.testing.{n}": getattr(testing, n)
+            for n in testing.__all__
+        },
+    }
+    docs = {name: inspect.getdoc(obj) or "" for name, obj in objects.items()}
+    for name, obj in list(objects.items()):
+        if inspect.isclass(obj):
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and callable(member):
+                    docs[f"{name}.{attr}"] = inspect.getdoc(member) or ""
+    return {name: doc for name, doc in docs.items() if "```python" in doc}
 
 
 def _run_block(source: str, name: str, namespace: dict[str, Any], loop: Any) -> None:
@@ -42,6 +75,26 @@ def _run_block(source: str, name: str, namespace: dict[str, Any], loop: Any) -> 
     result = eval(code, namespace)
     if asyncio.iscoroutine(result):
         loop.run_until_complete(result)
+
+
+@pytest.mark.parametrize("name", sorted(_public_docstrings()))
+def test_docstring_examples_run(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples in public docstrings run too, against the emulator."""
+    doc = _public_docstrings()[name]
+    namespace: dict[str, Any] = {"__name__": f"docstring_{name}"}
+    loop = asyncio.new_event_loop()
+    with MiniMaxEmulator(api_key="doc-key", responder=auto_responder) as emu:
+        monkeypatch.setenv("MINIMAX_API_KEY", "doc-key")
+        monkeypatch.setenv("MINIMAX_BASE_URL", emu.base_url)
+        for line, info, source in _blocks(doc):
+            if "requires-key" in info:
+                continue
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    _run_block(source, f"{name}:{line}", namespace, loop)
+            except BaseException as exc:
+                pytest.fail(f"{name}, example at docstring line {line}: {exc!r}")
+    loop.close()
 
 
 def test_docs_have_python_blocks() -> None:
