@@ -185,3 +185,36 @@ def test_assistant_list_content_flattened() -> None:
     message = AIMessage([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}])
     sent = _model()._get_request_payload([HumanMessage("q"), message])["messages"]
     assert sent[1]["content"] == "ab"
+
+
+def test_request_extra_body_precedence() -> None:
+    from langchain_minimax.request import request_extra_body
+
+    assert request_extra_body(None, None, True) == {"reasoning_split": True}
+    assert request_extra_body({"reasoning_split": False, "a": 1}, None, True) == {
+        "reasoning_split": False,
+        "a": 1,
+    }
+    assert request_extra_body(
+        {"reasoning_split": False, "a": 1}, {"reasoning_split": True, "b": 2}, False
+    ) == {"reasoning_split": True, "a": 1, "b": 2}
+
+
+def test_apply_message_rules_only_touches_assistant_dicts() -> None:
+    from langchain_minimax.request import apply_message_rules
+
+    messages = [
+        HumanMessage("q"),
+        AIMessage(
+            [{"type": "text", "text": "x"}],
+            additional_kwargs={"reasoning_content": "r"},
+        ),
+    ]
+    dicts = [
+        {"role": "user", "content": [{"type": "text", "text": "q"}]},
+        {"role": "assistant", "content": [{"type": "text", "text": "x"}]},
+    ]
+    apply_message_rules(dicts, messages, reasoning_split=True)
+    assert dicts[0] == {"role": "user", "content": [{"type": "text", "text": "q"}]}
+    assert dicts[1]["content"] == "x"
+    assert dicts[1]["reasoning_details"][0]["text"] == "r"
