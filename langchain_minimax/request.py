@@ -367,11 +367,9 @@ def tool_choice_honoured(tool_choice: Any, names: Sequence[str]) -> bool:
     Raises:
         ValueError: For any other value, naming what is allowed.
     """
-    if (
-        tool_choice is None
-        or tool_choice is False
-        or tool_choice in HONOURED_TOOL_CHOICES
-    ):
+    if tool_choice is None or tool_choice is False:
+        return True
+    if isinstance(tool_choice, str) and tool_choice in HONOURED_TOOL_CHOICES:
         return True
     if tool_choice is True or tool_choice in ("any", "required"):
         return False
