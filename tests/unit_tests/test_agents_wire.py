@@ -34,6 +34,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, MessagesState, StateGraph
 from langgraph.prebuilt import ToolNode, create_react_agent, tools_condition
+from pydantic import BaseModel
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator, Reply, ToolCall
@@ -344,3 +345,41 @@ async def test_checkpointed_thread_keeps_reasoning_across_invocations(
     assert sum(isinstance(m, AIMessage) for m in state) == len(first + second)
     if isinstance(checkpointer, SqliteSaver):
         checkpointer.conn.close()
+
+
+class Forecast(BaseModel):
+    """The forecast to show the user."""
+
+    city: str
+    summary: str
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_create_agent_structured_response_through_its_tool(
+    emulator: MiniMaxEmulator, make_model: Any, split: bool
+) -> None:
+    replies = [
+        Reply(
+            reasoning=reasoning(0),
+            content="\n",
+            tool_calls=[ToolCall("get_weather", {"city": "Oslo"})],
+        ),
+        Reply(
+            reasoning=reasoning(1),
+            content="\n",
+            tool_calls=[ToolCall("Forecast", {"city": "Oslo", "summary": "Sunny"})],
+        ),
+    ]
+    emulator.add_replies(replies)
+    agent = create_agent(
+        make_model(reasoning_split=split),
+        [get_weather],
+        system_prompt=SYSTEM,
+        response_format=Forecast,
+    )
+    # create_agent asks for tool_choice="any", which MiniMax would ignore.
+    with pytest.warns(UserWarning, match="ignores 'required'"):
+        result = agent.invoke({"messages": [HumanMessage("Forecast for Oslo?")]})
+    assert result["structured_response"] == Forecast(city="Oslo", summary="Sunny")
+    assert_reasoning_replayed(emulator, replies, split)
+    assert "tool_choice" not in emulator.requests[0].body  # type: ignore[operator]
