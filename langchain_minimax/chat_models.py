@@ -152,7 +152,29 @@ class ChatMiniMax(ChatOpenAI):
         ```
 
         Put `ai_msg` back in the history as it is: its reasoning goes back to
-        MiniMax with it.
+        MiniMax with it. MiniMax honours `tool_choice` `"auto"` and `"none"`
+        only; see `bind_tools`.
+
+    Structured output:
+        ```python
+        from pydantic import BaseModel
+
+
+        class Joke(BaseModel):
+            setup: str
+            punchline: str
+
+
+        model.with_structured_output(Joke).invoke("A joke about cats")
+        ```
+
+        The answer is accepted as a tool call or as JSON text; see
+        `with_structured_output`.
+
+    System messages:
+        MiniMax accepts one system message, first. Several, or one later in the
+        conversation, are merged in order into one leading system message
+        (joined by a blank line); the other messages keep their order.
 
     Token usage:
         ```python
