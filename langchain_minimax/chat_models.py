@@ -430,6 +430,7 @@ class ChatMiniMax(ChatOpenAI):
             response_format=response_format,
             **kwargs,
         )
+        # Fail at bind time; what is sent is decided per request (apply_tool_rules).
         bound_kwargs = cast("RunnableBinding", bound).kwargs
         tool_choice_honoured(
             bound_kwargs.get("tool_choice"), tool_names(bound_kwargs["tools"])

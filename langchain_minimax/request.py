@@ -324,12 +324,10 @@ def _valid_arguments(arguments: Any, name: Any, position: int) -> str:
         return "{}"
     if not isinstance(arguments, str):
         return json.dumps(arguments, ensure_ascii=False)
-    warnings.warn(
+    _warn(
         f"messages[{position}] has a call to tool {name!r} whose arguments are not "
         f"valid JSON ({arguments[:80]!r}); MiniMax rejects such a request, so "
-        "they are sent as {}.",
-        UserWarning,
-        stacklevel=2,
+        "they are sent as {}."
     )
     return "{}"
 

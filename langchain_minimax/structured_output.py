@@ -94,8 +94,7 @@ class ToolCallOrJsonParser(BaseGenerationOutputParser[Any]):
     The first call to `tool_name` wins; without one, the answer text is read as
     a JSON object, bare or fenced, after any `<think>` block. A
     `pydantic_schema` validates the object and is returned; without one, the
-    dict is.
-    Streamed input is parsed once, when complete.
+    dict is. Streamed input is parsed once, when complete.
 
     Example:
         ```python
