@@ -151,6 +151,17 @@ async def test_default_method_parses_every_answer_form(
     assert body.get("stream", False) is how.endswith("stream")
 
 
+@pytest.mark.parametrize("how", ["invoke", "stream"])
+@pytest.mark.parametrize("split", [True, False])
+@pytest.mark.parametrize("answer", list(ANSWERS))
+async def test_v1_output_parses_every_answer_form(
+    emulator: MiniMaxEmulator, make_model: Any, answer: str, split: bool, how: str
+) -> None:
+    emulator.add_reply(ANSWERS[answer]("Joke"))
+    model = make_model(reasoning_split=split, output_version="v1")
+    check(await run(model.with_structured_output(Joke), how), Joke)
+
+
 @pytest.mark.parametrize("how", CALLS)
 @pytest.mark.parametrize("split", [True, False])
 @pytest.mark.parametrize("answer", TEXT_ANSWERS)
