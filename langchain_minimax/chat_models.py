@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any, cast
 from urllib.parse import urlparse
 
 import openai
@@ -16,14 +16,19 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableBinding
+from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai import ChatOpenAI
 from langchain_openai.chat_models._client_utils import (
     _get_default_async_httpx_client,
     _get_default_httpx_client,
 )
+from langchain_openai.chat_models.base import _DictOrPydantic, _DictOrPydanticClass
 from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
@@ -39,13 +44,24 @@ from langchain_minimax.reasoning import read_reasoning
 from langchain_minimax.request import (
     IGNORED_PARAMS,
     apply_message_rules,
+    apply_tool_rules,
     check_media,
     check_params,
     request_extra_body,
+    tool_choice_honoured,
+    tool_names,
     warn_ignored,
 )
 from langchain_minimax.response import PROVIDER, annotate_message, wire_dict
 from langchain_minimax.streaming import StreamState
+from langchain_minimax.structured_output import (
+    METHODS,
+    Method,
+    ToolCallOrJsonParser,
+    instruction_for,
+    prepend_instruction,
+    with_parser,
+)
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -146,7 +162,29 @@ class ChatMiniMax(ChatOpenAI):
         ```
 
         Put `ai_msg` back in the history as it is: its reasoning goes back to
-        MiniMax with it.
+        MiniMax with it. MiniMax honours `tool_choice` `"auto"` and `"none"`
+        only; see `bind_tools`.
+
+    Structured output:
+        ```python
+        from pydantic import BaseModel
+
+
+        class Joke(BaseModel):
+            setup: str
+            punchline: str
+
+
+        model.with_structured_output(Joke).invoke("A joke about cats")
+        ```
+
+        The answer is accepted as a tool call or as JSON text; see
+        `with_structured_output`.
+
+    System messages:
+        MiniMax accepts one system message, first. Several, or one later in the
+        conversation, are merged in order into one leading system message
+        (joined by a blank line); the other messages keep their order.
 
     Token usage:
         ```python
@@ -329,12 +367,183 @@ class ChatMiniMax(ChatOpenAI):
             self.extra_body, kwargs.get("extra_body"), self.reasoning_split
         )
         payload["extra_body"] = extra_body
-        apply_message_rules(
+        payload["messages"] = apply_message_rules(
             payload["messages"],
             messages,
             reasoning_split=bool(extra_body["reasoning_split"]),
         )
+        apply_tool_rules(payload)
         return payload
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable | BaseTool],
+        *,
+        tool_choice: dict | str | bool | None = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        response_format: _DictOrPydanticClass | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (functions, pydantic models, `BaseTool`s or dicts) to the model.
+
+        Every tool is sent with a `parameters` object, `{"type": "object",
+        "properties": {}}` for one without arguments (MiniMax rejects a tool
+        without it). Only function tools are accepted.
+
+        Args:
+            tools: The tools, in any form `convert_to_openai_tool` accepts.
+            tool_choice: MiniMax honours only `"auto"` (the default) and
+                `"none"`. `"any"`, `"required"`, `True` and a tool's name are
+                accepted, so that code written for other providers runs, but the
+                service would ignore them: they are not sent, a warning says so,
+                and the model decides whether to call a tool. A name that is not
+                a bound tool's raises `ValueError`.
+            strict: Sent as OpenAI defines it. MiniMax does not document it and
+                enforces no schema.
+            parallel_tool_calls: Sent when set. MiniMax does not document it: the
+                model may still make several calls in one turn even with `False`.
+            response_format: Accepted for compatibility and not sent: MiniMax's
+                models ignore it. Use `with_structured_output`.
+            **kwargs: Passed to `bind`.
+
+        Returns:
+            The model with the tools bound.
+
+        Raises:
+            ValueError: For a tool that is not a function tool or an invalid
+                `tool_choice`, before any request.
+
+        Example:
+            ```python
+            from langchain_core.tools import tool
+
+            from langchain_minimax import ChatMiniMax
+
+
+            @tool
+            def get_time() -> str:
+                '''Current UTC time.'''
+                return "12:00"
+
+
+            model = ChatMiniMax().bind_tools([get_time])
+            model.invoke("What time is it?").tool_calls
+            # [{"name": "get_time", "args": {}, "id": "call_function_...", ...}]
+            ```
+        """
+        bound = super().bind_tools(
+            tools,
+            tool_choice=tool_choice,
+            strict=strict,
+            parallel_tool_calls=parallel_tool_calls,
+            response_format=response_format,
+            **kwargs,
+        )
+        # Fail at bind time; what is sent is decided per request (apply_tool_rules).
+        bound_kwargs = cast("RunnableBinding", bound).kwargs
+        tool_choice_honoured(
+            bound_kwargs.get("tool_choice"), tool_names(bound_kwargs["tools"])
+        )
+        return bound
+
+    def with_structured_output(
+        self,
+        schema: _DictOrPydanticClass | None = None,
+        *,
+        method: Method = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        tools: list | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, _DictOrPydantic]:
+        """Return a runnable that answers with an object of `schema`.
+
+        MiniMax enforces neither `tool_choice` nor `response_format`, so every
+        method steers the model and then accepts the answer in either form it
+        may take: a call to the schema's tool, or a JSON object in the answer
+        text (bare or in a Markdown fence, after any `<think>` block). A reply
+        with neither raises `OutputParserException` carrying the raw text.
+
+        Args:
+            schema: A pydantic class (the result is an instance, validated), a
+                `TypedDict`, a JSON schema or an OpenAI function schema (the
+                result is a dict).
+            method: What is sent to steer the model:
+
+                - `"function_calling"` (default): the schema as a tool.
+                - `"json_schema"`: the schema in a system instruction, no tool.
+                - `"json_mode"`: a system instruction to answer in JSON only;
+                  `schema` is optional.
+
+                The instruction is merged into the input's system message.
+                `response_format` is never sent: MiniMax's models ignore it.
+            include_raw: Return `{"raw": AIMessage, "parsed": ...,
+                "parsing_error": ...}` instead of raising on a parsing error.
+            strict: Accepted for compatibility; it sends nothing, as MiniMax
+                enforces no schema. Pydantic schemas are always validated.
+            tools: More tools to bind beside the schema's (see `include_raw` to
+                see calls to them).
+            **kwargs: Passed to `bind`.
+
+        Returns:
+            A runnable with the chat model's input and the parsed output.
+
+        Raises:
+            ValueError: For an unknown `method`, or no `schema` where one is
+                needed.
+
+        Example:
+            ```python
+            from pydantic import BaseModel
+
+            from langchain_minimax import ChatMiniMax
+
+
+            class Joke(BaseModel):
+                setup: str
+                punchline: str
+
+
+            model = ChatMiniMax().with_structured_output(Joke)
+            model.invoke("Tell me a joke about cats")
+            # Joke(setup="...", punchline="...")
+            ```
+        """
+        if method not in METHODS:
+            msg = f"method={method!r} is not supported; use one of {list(METHODS)}."
+            raise ValueError(msg)
+        if schema is None and method != "json_mode":
+            msg = f"method={method!r} needs a schema; only 'json_mode' works without."
+            raise ValueError(msg)
+        tool_name = None
+        bound_tools = list(tools or [])
+        if method == "function_calling" and schema is not None:
+            tool_name = convert_to_openai_tool(schema)["function"]["name"]
+            bound_tools.append(schema)
+        bind_kwargs = {
+            "ls_structured_output_format": {
+                "kwargs": {"method": method, "strict": strict},
+                "schema": schema,
+            },
+            **kwargs,
+        }
+        llm: Runnable = (
+            self.bind_tools(bound_tools, **bind_kwargs)
+            if bound_tools
+            else self.bind(**bind_kwargs)
+        )
+        if instruction := instruction_for(method, schema):
+            llm = prepend_instruction(instruction) | llm
+        parser = ToolCallOrJsonParser(
+            tool_name=tool_name,
+            pydantic_schema=(
+                schema
+                if isinstance(schema, type) and is_basemodel_subclass(schema)
+                else None
+            ),
+        )
+        return with_parser(llm, parser, include_raw=include_raw)
 
     def _create_chat_result(
         self,

@@ -8,6 +8,7 @@ the OpenAI-shaped dicts.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -23,6 +24,21 @@ IGNORED_PARAMS = ("presence_penalty", "frequency_penalty", "logit_bias")
 _MEDIA_BLOCK_TYPES = frozenset(
     {"image", "image_url", "audio", "input_audio", "file", "video", "video_url"}
 )
+
+SYSTEM_ROLES = frozenset({"system", "developer"})
+"""Roles sent as MiniMax's one leading system message (`developer` is OpenAI's
+newer name for `system`; MiniMax documents only `system`)."""
+
+SYSTEM_SEPARATOR = "\n\n"
+"""What joins the texts of several system messages merged into one."""
+
+NO_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
+"""The `parameters` sent for a tool that takes no arguments: MiniMax rejects a
+tool without them (`function parameters is empty`)."""
+
+HONOURED_TOOL_CHOICES = frozenset({"auto", "none"})
+"""The `tool_choice` values MiniMax honours; `required` and a named tool are
+accepted by the service but ignored."""
 
 
 def check_temperature(model_name: str, temperature: float | None) -> None:
@@ -129,21 +145,285 @@ def apply_message_rules(
     messages: Sequence[BaseMessage],
     *,
     reasoning_split: bool,
-) -> None:
-    """Rewrite the outgoing message dicts for MiniMax, in place.
+) -> list[dict[str, Any]]:
+    """Rewrite the outgoing message dicts for MiniMax, in one pass.
 
-    Every assistant dict gets its message's reasoning back (see
-    `reasoning.attach_reasoning`) and its content flattened to a string, the
-    only assistant content form MiniMax documents.
+    - System (and `developer`) messages, wherever they are, become one leading
+      system message whose text is theirs in order, joined by a blank line;
+      every other message keeps its place. A lone leading system message is
+      kept as it is, apart from list content becoming its text.
+    - Every assistant dict gets its message's reasoning back (see
+      `reasoning.attach_reasoning`), its content flattened to a string (the
+      only assistant content form MiniMax documents), and tool-call
+      `arguments` that are valid JSON (see `replay_tool_calls`).
+    - Tool results with list content become their text, and must answer a
+      tool call an earlier assistant message in the request made.
+
+    The dicts of `message_dicts` may be changed in place; nested dicts shared
+    with the caller's messages are copied, never changed.
 
     Args:
         message_dicts: The dicts `ChatOpenAI` built, one per message.
         messages: The messages they were built from, in the same order.
         reasoning_split: Whether the request asks for split reasoning.
+
+    Returns:
+        The dicts to send.
+
+    Raises:
+        ValueError: Before anything is sent, for a message MiniMax cannot take
+            faithfully: non-text content in a system message or tool result, or
+            a tool result whose `tool_call_id` no earlier assistant message
+            issued. The error names the message's position in `messages`.
     """
-    for message_dict, message in zip(message_dicts, messages, strict=True):
-        if not isinstance(message, AIMessage):
+    system: list[tuple[dict[str, Any], str]] = []
+    issued: set[str] = set()
+    out: list[dict[str, Any]] = []
+    for position, (message_dict, message) in enumerate(
+        zip(message_dicts, messages, strict=True)
+    ):
+        role = message_dict.get("role")
+        if role in SYSTEM_ROLES:
+            text = text_only(
+                message_dict.get("content"), f"messages[{position}] ({role})"
+            )
+            system.append((message_dict, text))
             continue
-        if isinstance(message_dict.get("content"), list):
-            message_dict["content"] = text_of(message_dict["content"])
-        attach_reasoning(message_dict, message, reasoning_split=reasoning_split)
+        if role == "tool":
+            check_tool_result(message_dict, position, issued)
+        elif isinstance(message, AIMessage):
+            if isinstance(message_dict.get("content"), list):
+                message_dict["content"] = text_of(message_dict["content"])
+            attach_reasoning(message_dict, message, reasoning_split=reasoning_split)
+            issued.update(replay_tool_calls(message_dict, position))
+        out.append(message_dict)
+    if system:
+        out.insert(0, merge_system(system))
+    return out
+
+
+def merge_system(system: Sequence[tuple[dict[str, Any], str]]) -> dict[str, Any]:
+    """One leading system dict from the system dicts of a request and their text.
+
+    A single system dict keeps its other keys (such as `name`); several are
+    merged into a new dict with their texts joined by `SYSTEM_SEPARATOR`.
+    """
+    if len(system) == 1:
+        message_dict, text = system[0]
+        return {**message_dict, "role": "system", "content": text}
+    return {"role": "system", "content": SYSTEM_SEPARATOR.join(t for _, t in system)}
+
+
+def text_only(content: Any, where: str) -> str:
+    """The text of system or tool-result content, which MiniMax takes as text only.
+
+    Args:
+        content: A string, `None`, or a list of text blocks and strings.
+        where: How to name the message in an error, e.g. `"messages[3] (tool)"`.
+
+    Returns:
+        The content itself when it is a string; the texts of a list joined by
+        newlines.
+
+    Raises:
+        ValueError: For a block that is not text (an image, a file, ...).
+    """
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    texts: list[str] = []
+    for block in content:
+        if isinstance(block, str):
+            texts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            texts.append(str(block.get("text", "")))
+        else:
+            kind = block.get("type") if isinstance(block, dict) else type(block)
+            msg = (
+                f"{where} has a {kind!r} content block, but MiniMax takes only text "
+                "in system messages and tool results. Send the tool's output as "
+                "text, or put media in a user message (MiniMax-M3 only)."
+            )
+            raise ValueError(msg)
+    return "\n".join(texts)
+
+
+def check_tool_result(
+    message_dict: dict[str, Any], position: int, issued: set[str]
+) -> None:
+    """Check a tool-result dict and make its content a string, in place.
+
+    Raises:
+        ValueError: When no earlier assistant message issued its
+            `tool_call_id` (MiniMax rejects the request), or for non-text content.
+    """
+    call_id = message_dict.get("tool_call_id")
+    if call_id not in issued:
+        msg = (
+            f"messages[{position}] is a tool result for tool_call_id={call_id!r}, "
+            "but no earlier assistant message in the request made that call, and "
+            "MiniMax rejects such a request. Keep the assistant message with the "
+            "call (e.g. when trimming history) or drop the tool result."
+        )
+        raise ValueError(msg)
+    message_dict["content"] = text_only(
+        message_dict.get("content"), f"messages[{position}] (tool result)"
+    )
+
+
+def replay_tool_calls(message_dict: dict[str, Any], position: int) -> list[str]:
+    """Make the `arguments` of an assistant dict's tool calls valid JSON.
+
+    MiniMax rejects a request whose history holds tool-call arguments that are
+    not valid JSON. Arguments that are not a string (a dict from a hand-built
+    `additional_kwargs`) are serialised; empty or missing ones become `{}`;
+    malformed ones (a model's broken call, kept as an invalid tool call) are
+    sent as `{}` with a warning. Changed calls are copies: the caller's message
+    is never modified.
+
+    Args:
+        message_dict: An assistant dict; its `tool_calls` list is replaced when a
+            call needs a change.
+        position: The message's position, for the warning.
+
+    Returns:
+        The ids of the calls, which later tool results may answer.
+    """
+    calls = message_dict.get("tool_calls")
+    if not calls:
+        return []
+    replayed = []
+    for call in calls:
+        function = call.get("function") or {}
+        arguments = function.get("arguments")
+        valid = (
+            arguments
+            if _is_json(arguments)
+            else _valid_arguments(arguments, function.get("name"), position)
+        )
+        if valid is not arguments:
+            call = {**call, "function": {**function, "arguments": valid}}
+        replayed.append(call)
+    message_dict["tool_calls"] = replayed
+    return [call["id"] for call in replayed if isinstance(call.get("id"), str)]
+
+
+def _is_json(arguments: Any) -> bool:
+    if not isinstance(arguments, str):
+        return False
+    try:
+        json.loads(arguments)
+    except ValueError:
+        return False
+    return True
+
+
+def _valid_arguments(arguments: Any, name: Any, position: int) -> str:
+    if arguments is None or (isinstance(arguments, str) and not arguments.strip()):
+        return "{}"
+    if not isinstance(arguments, str):
+        return json.dumps(arguments, ensure_ascii=False)
+    _warn(
+        f"messages[{position}] has a call to tool {name!r} whose arguments are not "
+        f"valid JSON ({arguments[:80]!r}); MiniMax rejects such a request, so "
+        "they are sent as {}."
+    )
+    return "{}"
+
+
+def tool_names(tools: Sequence[Any] | None) -> list[str]:
+    """The names of OpenAI-shaped tool dicts, checking each is a function tool.
+
+    Raises:
+        ValueError: For a tool that is not `type: "function"` (e.g. OpenAI's
+            built-in tools), which MiniMax rejects.
+    """
+    names = []
+    for position, tool in enumerate(tools or []):
+        kind = tool.get("type") if isinstance(tool, dict) else type(tool).__name__
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if kind != "function" or not isinstance(function, dict):
+            msg = (
+                f"tools[{position}] is a {kind!r} tool, but MiniMax takes function "
+                "tools only: pass functions, pydantic models, BaseTools or "
+                'OpenAI-style {"type": "function", "function": {...}} dicts.'
+            )
+            raise ValueError(msg)
+        names.append(str(function.get("name")))
+    return names
+
+
+def tool_choice_honoured(tool_choice: Any, names: Sequence[str]) -> bool:
+    """Whether MiniMax honours `tool_choice` (else it is not sent).
+
+    `None`, `False`, `"auto"` and `"none"` are honoured. `"any"`,
+    `"required"`, `True` and a bound tool's name (as a string or as
+    `{"type": "function", "function": {"name": ...}}`) are valid but ignored by
+    the service.
+
+    Raises:
+        ValueError: For any other value, naming what is allowed.
+    """
+    if tool_choice is None or tool_choice is False:
+        return True
+    if isinstance(tool_choice, str) and tool_choice in HONOURED_TOOL_CHOICES:
+        return True
+    if tool_choice is True or tool_choice in ("any", "required"):
+        return False
+    name = (
+        (tool_choice.get("function") or {}).get("name")
+        if isinstance(tool_choice, dict) and tool_choice.get("type") == "function"
+        else tool_choice
+    )
+    if isinstance(name, str) and name in names:
+        return False
+    msg = (
+        f"tool_choice={tool_choice!r} is not valid: use 'auto', 'none', 'any' "
+        f"(also 'required' or True), or the name of a bound tool ({list(names)})."
+    )
+    raise ValueError(msg)
+
+
+def apply_tool_rules(payload: dict[str, Any]) -> None:
+    """Apply MiniMax's rules on tools, `tool_choice` and `response_format`, in place.
+
+    - Every tool gets a `parameters` object (`NO_PARAMETERS` when it has none).
+    - A `tool_choice` MiniMax ignores (`required`, a named tool) is not sent,
+      with a warning: the model decides whether to call a tool.
+    - `response_format` is not sent, with a warning: MiniMax's models ignore
+      it, and its presence would make `ChatOpenAI` use the `openai` SDK's
+      strict `.parse()` helpers. `with_structured_output` does not need it.
+
+    Raises:
+        ValueError: For a tool that is not a function tool, or a `tool_choice`
+            that is not valid (see `tool_choice_honoured`).
+    """
+    tools = payload.get("tools")
+    names = tool_names(tools)
+    if tools:
+        payload["tools"] = [_with_parameters(tool) for tool in tools]
+    if "tool_choice" in payload and not tool_choice_honoured(
+        payload["tool_choice"], names
+    ):
+        _warn(
+            f"MiniMax honours only tool_choice='auto' or 'none' and ignores "
+            f"{payload.pop('tool_choice')!r}; not sending it. The model decides "
+            "whether to call a tool."
+        )
+    if payload.pop("response_format", None) is not None:
+        _warn(
+            "MiniMax ignores response_format; not sending it. Use "
+            "with_structured_output(schema), which parses the model's answer."
+        )
+
+
+def _with_parameters(tool: dict[str, Any]) -> dict[str, Any]:
+    function = tool["function"]
+    if function.get("parameters"):
+        return tool
+    return {**tool, "function": {**function, "parameters": dict(NO_PARAMETERS)}}
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, UserWarning, stacklevel=3)

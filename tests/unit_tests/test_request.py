@@ -7,10 +7,19 @@ import warnings
 from unittest import mock
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.chat_models import DEFAULT_BASE_URL, NO_KEY
+from langchain_minimax.request import (
+    apply_message_rules,
+    apply_tool_rules,
+    replay_tool_calls,
+    text_only,
+    tool_choice_honoured,
+)
 
 
 def _model(**kwargs: object) -> ChatMiniMax:
@@ -214,7 +223,160 @@ def test_apply_message_rules_only_touches_assistant_dicts() -> None:
         {"role": "user", "content": [{"type": "text", "text": "q"}]},
         {"role": "assistant", "content": [{"type": "text", "text": "x"}]},
     ]
-    apply_message_rules(dicts, messages, reasoning_split=True)
-    assert dicts[0] == {"role": "user", "content": [{"type": "text", "text": "q"}]}
-    assert dicts[1]["content"] == "x"
-    assert dicts[1]["reasoning_details"][0]["text"] == "r"
+    sent = apply_message_rules(dicts, messages, reasoning_split=True)
+    assert sent[0] == {"role": "user", "content": [{"type": "text", "text": "q"}]}
+    assert sent[1]["content"] == "x"
+    assert sent[1]["reasoning_details"][0]["text"] == "r"
+
+
+# --- the message and tool rules, as pure functions ---
+
+ROLE_MESSAGES = {
+    "system": lambda i: SystemMessage(f"s{i}"),
+    "user": lambda i: HumanMessage(f"u{i}"),
+    "assistant": lambda i: AIMessage(f"a{i}"),
+}
+
+
+@given(st.lists(st.sampled_from(sorted(ROLE_MESSAGES)), min_size=1, max_size=12))
+def test_system_messages_merged_first_others_in_order(roles: list[str]) -> None:
+    messages = [ROLE_MESSAGES[role](i) for i, role in enumerate(roles)]
+    dicts = [
+        {"role": role, "content": m.content}
+        for role, m in zip(roles, messages, strict=True)
+    ]
+    sent = apply_message_rules(dicts, messages, reasoning_split=True)
+    systems = [m.content for m in messages if isinstance(m, SystemMessage)]
+    others = [
+        {"role": role, "content": m.content}
+        for role, m in zip(roles, messages, strict=True)
+        if role != "system"
+    ]
+    if systems:
+        assert sent[0] == {"role": "system", "content": "\n\n".join(systems)}  # type: ignore[arg-type]
+        assert sent[1:] == others
+    else:
+        assert sent == others
+
+
+def test_developer_role_merged_as_system() -> None:
+    messages = [
+        SystemMessage("a", additional_kwargs={"__openai_role__": "developer"}),
+        HumanMessage("q"),
+    ]
+    sent = _model()._get_request_payload(messages)["messages"]
+    assert sent[0] == {"role": "system", "content": "a"}
+
+
+def test_replay_tool_calls_copies_what_it_changes() -> None:
+    function = {"name": "f", "arguments": "not json"}
+    message_dict = {
+        "role": "assistant",
+        "tool_calls": [
+            {"id": "c1", "type": "function", "function": function},
+            {
+                "id": "c2",
+                "type": "function",
+                "function": {"name": "g", "arguments": "[]"},
+            },
+        ],
+    }
+    kept = message_dict["tool_calls"][1]  # type: ignore[index]
+    with pytest.warns(UserWarning, match=r"messages\[4\].*'f'"):
+        ids = replay_tool_calls(message_dict, 4)
+    assert ids == ["c1", "c2"]
+    assert message_dict["tool_calls"][0]["function"]["arguments"] == "{}"  # type: ignore[index]
+    assert message_dict["tool_calls"][1] is kept  # type: ignore[index]
+    assert function["arguments"] == "not json"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "sent"),
+    [(None, "{}"), ("", "{}"), ("  ", "{}"), ({"a": "é"}, '{"a": "é"}'), ("{}", "{}")],
+)
+def test_replay_tool_calls_quiet_fixes(arguments: object, sent: str) -> None:
+    message_dict = {
+        "tool_calls": [
+            {"id": "c1", "function": {"name": "f", "arguments": arguments}},
+        ]
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        replay_tool_calls(message_dict, 0)
+    assert message_dict["tool_calls"][0]["function"]["arguments"] == sent
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        (None, ""),
+        ("plain", "plain"),
+        ([{"type": "text", "text": "a"}, "b"], "a\nb"),
+    ],
+)
+def test_text_only(content: object, text: str) -> None:
+    assert text_only(content, "here") == text
+
+
+@pytest.mark.parametrize(
+    "block", [{"type": "image_url", "image_url": {"url": "x"}}, {"text": "no type"}, 3]
+)
+def test_text_only_refuses_other_blocks(block: object) -> None:
+    with pytest.raises(ValueError, match=r"messages\[2\] \(tool result\) has a"):
+        text_only([block], "messages[2] (tool result)")
+
+
+@pytest.mark.parametrize(
+    ("choice", "honoured"),
+    [
+        (None, True),
+        (False, True),
+        ("auto", True),
+        ("none", True),
+        ("any", False),
+        ("required", False),
+        (True, False),
+        ("f", False),
+        ({"type": "function", "function": {"name": "f"}}, False),
+    ],
+)
+def test_tool_choice_honoured(choice: object, honoured: bool) -> None:
+    assert tool_choice_honoured(choice, ["f"]) is honoured
+
+
+@pytest.mark.parametrize(
+    "choice",
+    ["g", {"type": "function", "function": {"name": "g"}}, {"type": "file_search"}],
+)
+def test_tool_choice_invalid(choice: object) -> None:
+    with pytest.raises(ValueError, match=r"tool_choice=.* is not valid.*\['f'\]"):
+        tool_choice_honoured(choice, ["f"])
+
+
+def test_apply_tool_rules() -> None:
+    bare = {"type": "function", "function": {"name": "f"}}
+    payload = {
+        "tools": [bare],
+        "tool_choice": "required",
+        "response_format": {"type": "json_object"},
+        "parallel_tool_calls": False,
+    }
+    with pytest.warns(UserWarning, match="MiniMax") as record:
+        apply_tool_rules(payload)
+    assert [str(w.message).split(";")[0] for w in record] == [
+        "MiniMax honours only tool_choice='auto' or 'none' and ignores 'required'",
+        "MiniMax ignores response_format",
+    ]
+    assert payload == {
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "f",
+                    "parameters": {"type": "object", "properties": {}},
+                },
+            }
+        ],
+        "parallel_tool_calls": False,
+    }
+    assert bare == {"type": "function", "function": {"name": "f"}}

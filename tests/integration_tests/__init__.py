@@ -1,0 +1,1 @@
+"""Tests against the real MiniMax service (need MINIMAX_API_KEY)."""
