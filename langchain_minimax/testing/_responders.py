@@ -65,6 +65,20 @@ def _text(message: dict[str, Any]) -> str:
     return ""
 
 
+def _schema_in(text: str) -> dict[str, Any] | None:
+    """The first JSON object in `text`, taken as a schema."""
+    decoder = json.JSONDecoder()
+    start = text.find("{")
+    while start != -1:
+        try:
+            value, _ = decoder.raw_decode(text, start)
+        except ValueError:
+            start = text.find("{", start + 1)
+            continue
+        return value if isinstance(value, dict) else None
+    return None
+
+
 def _pick_tool(tools: list[dict[str, Any]], tool_choice: Any, question: str) -> Any:
     functions = [tool.get("function") or {} for tool in tools]
     if isinstance(tool_choice, dict):
@@ -85,8 +99,9 @@ def auto_responder(request_body: dict[str, Any]) -> Reply:
       message (or the forced one, or the first), with arguments sampled from
       its schema (`sample_from_schema`).
     * After tool results: a final answer that quotes them.
-    * With `response_format` carrying a JSON schema: that schema's sample as
-      JSON text.
+    * With `response_format` carrying a JSON schema, or a system message that
+      asks for JSON: a sample of the schema (the first JSON object in that
+      message, else `{"answer": ...}`) as JSON text.
     * Otherwise: a short answer that quotes the question.
 
     Every reply has reasoning, so reasoning round-trips can be observed.
@@ -121,6 +136,9 @@ def auto_responder(request_body: dict[str, Any]) -> Reply:
         )
     response_format = request_body.get("response_format") or {}
     schema = (response_format.get("json_schema") or {}).get("schema")
+    system = " ".join(_text(m) for m in messages if m.get("role") == "system")
+    if schema is None and "JSON" in system:
+        schema = _schema_in(system) or {"properties": {"answer": {}}}
     if schema:
         return Reply(
             reasoning="The answer must be JSON matching the schema.",

@@ -208,7 +208,10 @@ def _feature_checks(emu: MiniMaxEmulator) -> dict[str, bool]:
     return {
         "Tool calling": bool(profile["tool_calling"] and tool_calls),
         "Structured output": isinstance(structured, Weather),
-        "JSON mode": False,  # MiniMax-M2.x drops response_format (minimax-api.md)
+        "JSON mode": isinstance(
+            model.with_structured_output(method="json_mode").invoke("JSON please"),
+            dict,
+        ),
         "Image input": profile["image_inputs"],
         "Audio input": profile["audio_inputs"],
         "Video input": profile["video_inputs"],

@@ -86,3 +86,17 @@ def test_plain_answer_quotes_question(
 ) -> None:
     emulator.set_responder(auto_responder)
     assert "capital of France" in make_model().invoke("capital of France?").text
+
+
+def test_json_requests_get_json(emulator: MiniMaxEmulator, make_model: Any) -> None:
+    class Answer(BaseModel):
+        city: str
+        rank: int
+
+    emulator.set_responder(auto_responder)
+    model = make_model()
+    assert model.with_structured_output(method="json_mode").invoke("q") == {
+        "answer": "example"
+    }
+    parsed = model.with_structured_output(Answer, method="json_schema").invoke("q")
+    assert parsed == Answer(city="Paris", rank=1)
