@@ -103,7 +103,14 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
     Raises:
         NotImplementedError: For list content.
     """
-    return _translate(message, _convert_to_v1_from_chat_completions_chunk)
+    blocks = _translate(message, _convert_to_v1_from_chat_completions_chunk)
+    for block in blocks:
+        if block["type"] == "tool_call_chunk" and isinstance(block.get("index"), int):
+            # A tool call's own index (0, 1, ...) would collide with the indexes
+            # langchain-core numbers reasoning and text blocks with when it
+            # streams v1 content; "lc_" indexes merge apart from those.
+            block["index"] = f"lc_tc_{block['index']}"
+    return blocks
 
 
 register_translator(PROVIDER, translate_content, translate_content_chunk)

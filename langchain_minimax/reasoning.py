@@ -35,8 +35,6 @@ class ThinkSplit(NamedTuple):
     into exactly the content they came from.
     """
 
-    before: str
-    """Whitespace before `<think>` (normally empty)."""
     reasoning: str | None
     """Text between the tags, or `None` when the content has no think block."""
     after: str
@@ -48,14 +46,15 @@ class ThinkSplit(NamedTuple):
 def has_think_block(content: str) -> bool:
     """Whether inline content starts with a think block, as MiniMax sends it.
 
-    Only a leading `<think>` counts, so that an answer which merely mentions the
-    tag is never mistaken for reasoning.
+    Only a `<think>` at the very start counts, so that an answer which merely
+    mentions the tag is never mistaken for reasoning, and so that a stream can
+    tell from its first characters which kind of content it carries.
     """
-    return content.lstrip().startswith(THINK_OPEN)
+    return content.startswith(THINK_OPEN)
 
 
 def split_think(content: str) -> ThinkSplit:
-    """Cut inline content into the part before, inside and after its think block.
+    """Cut inline content into the part inside and after its think block.
 
     Args:
         content: An assistant `content` string as MiniMax sends it without
@@ -67,26 +66,22 @@ def split_think(content: str) -> ThinkSplit:
         to the end.
     """
     if not has_think_block(content):
-        return ThinkSplit("", None, content, closed=False)
-    start = content.index(THINK_OPEN)
-    inner_start = start + len(THINK_OPEN)
+        return ThinkSplit(None, content, closed=False)
+    inner_start = len(THINK_OPEN)
     end = content.find(THINK_CLOSE, inner_start)
     if end == -1:
-        return ThinkSplit(content[:start], content[inner_start:], "", closed=False)
+        return ThinkSplit(content[inner_start:], "", closed=False)
     return ThinkSplit(
-        content[:start],
-        content[inner_start:end],
-        content[end + len(THINK_CLOSE) :],
-        closed=True,
+        content[inner_start:end], content[end + len(THINK_CLOSE) :], closed=True
     )
 
 
 def join_think(parts: ThinkSplit) -> str:
     """Rebuild inline content from `split_think` parts (its exact inverse)."""
     if parts.reasoning is None:
-        return parts.before + parts.after
+        return parts.after
     close = THINK_CLOSE if parts.closed else ""
-    return parts.before + THINK_OPEN + parts.reasoning + close + parts.after
+    return THINK_OPEN + parts.reasoning + close + parts.after
 
 
 def reasoning_text_from_details(details: Sequence[Any]) -> str:

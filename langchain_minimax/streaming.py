@@ -97,14 +97,12 @@ class StreamState:
         text = self._held + message.content  # type: ignore[operator]
         self._held = ""
         if self._phase == _START:
-            stripped = text.lstrip()
-            if stripped.startswith(THINK_OPEN):
+            if text.startswith(THINK_OPEN):
                 self._phase = _THINKING
-                start = text.index(THINK_OPEN) + len(THINK_OPEN)
-                self._think_piece(message, text[start:], final=final)
+                self._think_piece(message, text[len(THINK_OPEN) :], final=final)
                 message.content = text[: len(text) - len(self._held)]
                 return
-            if not final and THINK_OPEN.startswith(stripped):
+            if not final and THINK_OPEN.startswith(text):
                 self._held = text
                 message.content = ""
                 return

@@ -82,5 +82,11 @@ def test_split_chunk_with_tool_call_chunk() -> None:
     )
     assert chunk.content_blocks == [
         {"type": "reasoning", "reasoning": "r"},
-        {"type": "tool_call_chunk", "id": "c1", "name": "f", "args": "{", "index": 0},
+        {
+            "type": "tool_call_chunk",
+            "id": "c1",
+            "name": "f",
+            "args": "{",
+            "index": "lc_tc_0",
+        },
     ]

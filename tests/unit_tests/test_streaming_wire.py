@@ -322,3 +322,22 @@ async def test_tool_loop_from_streamed_message(
         assert sent["content"] == f"<think>\n{REASONING}\n</think>\n\n\n"
     assert [c["id"] for c in sent["tool_calls"]] == [c["id"] for c in first.tool_calls]
     assert emulator.requests[1].response_status == 200
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_v1_stream_with_tools_merges_blocks_apart(
+    emulator: MiniMaxEmulator, make_model: Any, split: bool
+) -> None:
+    model: ChatMiniMax = make_model(reasoning_split=split, output_version="v1")
+    emulator.add_replies([_reply(3, tools=True), _reply(3, tools=True)])
+    streamed = _sum(list(model.stream("q")))
+    invoked = model.invoke("q")
+    assert [b["type"] for b in streamed.content_blocks] == [
+        "reasoning",
+        "text",
+        "tool_call",
+        "tool_call",
+    ]
+    assert _without_index(streamed.content_blocks) == _without_index(
+        invoked.content_blocks
+    )
