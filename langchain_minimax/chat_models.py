@@ -27,6 +27,8 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
+from langchain_minimax import errors
+from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -43,7 +45,7 @@ from langchain_minimax.request import (
     request_extra_body,
     warn_ignored,
 )
-from langchain_minimax.response import PROVIDER, annotate_message, wire_dict
+from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
@@ -276,7 +278,7 @@ class ChatMiniMax(ChatOpenAI):
             http_client = self.http_client or _get_default_httpx_client(
                 self.minimax_api_base, self.request_timeout
             )
-            self.root_client = openai.OpenAI(**client_params, http_client=http_client)
+            self.root_client = MiniMaxOpenAI(**client_params, http_client=http_client)
             self.client = self.root_client.chat.completions
         if not self.async_client:
             http_async_client = self.http_async_client or (
@@ -284,7 +286,7 @@ class ChatMiniMax(ChatOpenAI):
                     self.minimax_api_base, self.request_timeout
                 )
             )
-            self.root_async_client = openai.AsyncOpenAI(
+            self.root_async_client = AsyncMiniMaxOpenAI(
                 **client_params, http_client=http_async_client
             )
             self.async_client = self.root_async_client.chat.completions
@@ -326,15 +328,46 @@ class ChatMiniMax(ChatOpenAI):
         )
         return payload
 
+    def _call_context(self, *, streaming: bool = False) -> errors.CallContext:
+        return errors.CallContext(
+            url=self.minimax_api_base.rstrip("/") + "/chat/completions",
+            model=self.model_name,
+            chunks=0 if streaming else None,
+        )
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with errors.translating(self._call_context()):
+            return super()._generate(
+                messages, stop=stop, run_manager=run_manager, **kwargs
+            )
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with errors.translating(self._call_context()):
+            return await super()._agenerate(
+                messages, stop=stop, run_manager=run_manager, **kwargs
+            )
+
     def _create_chat_result(
         self,
         response: dict | openai.BaseModel,
         generation_info: dict | None = None,
     ) -> ChatResult:
+        body = errors.check_completion(response, self._call_context())
         result = super()._create_chat_result(response, generation_info)
-        choices = wire_dict(response).get("choices") or []
-        for generation, choice in zip(result.generations, choices, strict=False):
-            annotate_message(generation.message, choice.get("message") or {})
+        for generation, choice in zip(result.generations, body["choices"], strict=True):
+            annotate_message(generation.message, choice["message"])
         if result.llm_output is not None:
             result.llm_output["model_provider"] = PROVIDER
         return result
@@ -345,6 +378,7 @@ class ChatMiniMax(ChatOpenAI):
         default_chunk_class: type,
         base_generation_info: dict | None,
     ) -> ChatGenerationChunk | None:
+        errors.check_chunk(chunk, self._call_context(streaming=True))
         generation_chunk = super()._convert_chunk_to_generation_chunk(
             chunk, default_chunk_class, base_generation_info
         )
@@ -367,15 +401,20 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         state = StreamState()
-        for chunk in super()._stream(messages, stop=stop, **kwargs):
-            chunk = state.process(chunk)
-            if run_manager:
-                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-            yield chunk
+        context = self._call_context(streaming=True)
+        with errors.translating(context):
+            for chunk in super()._stream(messages, stop=stop, **kwargs):
+                context.chunks = (context.chunks or 0) + 1
+                chunk = state.process(chunk)
+                if run_manager:
+                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
         if last := state.flush():
             if run_manager:
                 run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
+        if state.finish_reason is None:
+            raise errors.unfinished_stream(context)
 
     async def _astream(
         self,
@@ -385,12 +424,17 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         state = StreamState()
-        async for chunk in super()._astream(messages, stop=stop, **kwargs):
-            chunk = state.process(chunk)
-            if run_manager:
-                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-            yield chunk
+        context = self._call_context(streaming=True)
+        with errors.translating(context):
+            async for chunk in super()._astream(messages, stop=stop, **kwargs):
+                context.chunks = (context.chunks or 0) + 1
+                chunk = state.process(chunk)
+                if run_manager:
+                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
         if last := state.flush():
             if run_manager:
                 await run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
+        if state.finish_reason is None:
+            raise errors.unfinished_stream(context)

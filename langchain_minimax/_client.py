@@ -1,0 +1,174 @@
+"""`openai` clients that see MiniMax's failures the way the SDK sees HTTP errors.
+
+The `openai` SDK retries HTTP 408/409/429/5xx with exponential backoff. MiniMax
+adds two things it does not know about, and these subclasses teach it both, so
+that one retry mechanism (the SDK's, with `max_retries` and its backoff) covers
+every failure:
+
+* A failure reported inside an HTTP 200, as a non-zero `base_resp` in the body
+  or in the first event of a stream, is turned into a response with the
+  equivalent HTTP status (401, 429, 500, ...) and the body as received.
+* Whether to retry follows MiniMax's error code when the body has one: a rate
+  limit or transient server failure is retried whatever its HTTP status; an
+  authentication, balance or invalid-parameter failure never is.
+
+Error bodies are read as soon as they arrive so the retry decision can see the
+code; a stream that is fine is passed on as it came, its first event included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+
+import openai
+
+from langchain_minimax import errors
+
+if TYPE_CHECKING:
+    import httpx2 as httpx
+
+_PEEK_LIMIT = 64 * 1024
+"""Stop looking for a failure in a stream's first event after this many bytes."""
+
+
+def _peekable_stream(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "")
+    encoding = response.headers.get("content-encoding", "identity")
+    return content_type.startswith("text/event-stream") and encoding == "identity"
+
+
+def _is_json(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "").split(";")[0]
+    return content_type.endswith("json")
+
+
+def _failure_response(
+    response: httpx.Response, failure: errors.Failure, content: bytes
+) -> httpx.Response:
+    """The HTTP error response equivalent to a failure reported with status 200."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower()
+        not in (
+            "content-length",
+            "content-encoding",
+            "transfer-encoding",
+            "content-type",
+        )
+    ]
+    headers.append(("content-type", "application/json"))
+    return type(response)(
+        errors.error_status(failure),
+        headers=headers,
+        content=content,
+        request=response.request,
+    )
+
+
+def _retry_decision(response: httpx.Response) -> bool | None:
+    return errors.should_retry(
+        errors.read_failure_bytes(response.content), response.status_code
+    )
+
+
+class MiniMaxOpenAI(openai.OpenAI):
+    """`openai.OpenAI` that reads MiniMax's error codes (see the module doc)."""
+
+    def _send_request(
+        self, request: httpx.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx.Response:
+        response = super()._send_request(request, stream=stream, **kwargs)
+        if response.is_error:
+            response.read()
+        elif _is_json(response):
+            failure = errors.read_failure_bytes(response.read())
+            if failure is not None:
+                return _failure_response(response, failure, response.content)
+        elif _peekable_stream(response):
+            return self._check_first_event(response)
+        return response
+
+    def _check_first_event(self, response: httpx.Response) -> httpx.Response:
+        raw = response.iter_raw()
+        head = b""
+        for piece in raw:
+            head += piece
+            if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+                break
+        data = errors.first_event_data(head)
+        failure = errors.read_failure_bytes(data) if data is not None else None
+        if failure is not None:
+            response.close()
+            return _failure_response(response, failure, data or b"")
+
+        def replay() -> Iterator[bytes]:
+            try:
+                yield head
+                yield from raw
+            finally:
+                response.close()
+
+        return type(response)(
+            response.status_code,
+            headers=response.headers,
+            content=replay(),
+            request=response.request,
+            extensions=response.extensions,
+        )
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        decision = _retry_decision(response)
+        return super()._should_retry(response) if decision is None else decision
+
+
+class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
+    """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc)."""
+
+    async def _send_request(
+        self, request: httpx.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx.Response:
+        response = await super()._send_request(request, stream=stream, **kwargs)
+        if response.is_error:
+            await response.aread()
+        elif _is_json(response):
+            failure = errors.read_failure_bytes(await response.aread())
+            if failure is not None:
+                return _failure_response(response, failure, response.content)
+        elif _peekable_stream(response):
+            return await self._check_first_event(response)
+        return response
+
+    async def _check_first_event(self, response: httpx.Response) -> httpx.Response:
+        raw = response.aiter_raw()
+        head = b""
+        async for piece in raw:
+            head += piece
+            if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+                break
+        data = errors.first_event_data(head)
+        failure = errors.read_failure_bytes(data) if data is not None else None
+        if failure is not None:
+            await response.aclose()
+            return _failure_response(response, failure, data or b"")
+
+        async def replay() -> AsyncIterator[bytes]:
+            try:
+                yield head
+                async for piece in raw:
+                    yield piece
+            finally:
+                await response.aclose()
+
+        return type(response)(
+            response.status_code,
+            headers=response.headers,
+            content=replay(),
+            request=response.request,
+            extensions=response.extensions,
+        )
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        decision = _retry_decision(response)
+        return super()._should_retry(response) if decision is None else decision
