@@ -67,6 +67,15 @@ def _failure_response(
     )
 
 
+def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response | None:
+    """The error response for a stream whose first event reports a failure."""
+    data = errors.first_event_data(head)
+    failure = errors.read_failure_bytes(data) if data is not None else None
+    if data is None or failure is None:
+        return None
+    return _failure_response(response, failure, data)
+
+
 def _retry_decision(response: httpx.Response) -> bool | None:
     return errors.should_retry(
         errors.read_failure_bytes(response.content), response.status_code
@@ -91,17 +100,19 @@ class MiniMaxOpenAI(openai.OpenAI):
         return response
 
     def _check_first_event(self, response: httpx.Response) -> httpx.Response:
+        if response.is_stream_consumed:
+            # Read in full already, e.g. by a mock or recording transport.
+            return _failure_in_stream(response, response.content) or response
         raw = response.iter_raw()
         head = b""
         for piece in raw:
             head += piece
             if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
                 break
-        data = errors.first_event_data(head)
-        failure = errors.read_failure_bytes(data) if data is not None else None
-        if failure is not None:
+        failed = _failure_in_stream(response, head)
+        if failed is not None:
             response.close()
-            return _failure_response(response, failure, data or b"")
+            return failed
 
         def replay() -> Iterator[bytes]:
             try:
@@ -141,17 +152,19 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
         return response
 
     async def _check_first_event(self, response: httpx.Response) -> httpx.Response:
+        if response.is_stream_consumed:
+            # Read in full already, e.g. by a mock or recording transport.
+            return _failure_in_stream(response, response.content) or response
         raw = response.aiter_raw()
         head = b""
         async for piece in raw:
             head += piece
             if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
                 break
-        data = errors.first_event_data(head)
-        failure = errors.read_failure_bytes(data) if data is not None else None
-        if failure is not None:
+        failed = _failure_in_stream(response, head)
+        if failed is not None:
             await response.aclose()
-            return _failure_response(response, failure, data or b"")
+            return failed
 
         async def replay() -> AsyncIterator[bytes]:
             try:
