@@ -525,7 +525,11 @@ def _describe(
 
 
 def status_error(
-    response: httpx.Response, body: object, *, model: str
+    response: httpx.Response,
+    body: object,
+    *,
+    model: str,
+    failure: Failure | None = None,
 ) -> MiniMaxAPIStatusError:
     """Build the exception for a MiniMax error response.
 
@@ -535,11 +539,13 @@ def status_error(
             `error_status`).
         body: The `openai` error body (kept as the exception's `body`).
         model: The model name, for the context-overflow message.
+        failure: The failure, if already read; else it is read from the
+            response's content or from `body`.
 
     Returns:
         The exception of the failure's case.
     """
-    failure = read_failure_bytes(response.content) or read_failure(body)
+    failure = failure or read_failure_bytes(response.content) or read_failure(body)
     status = response.status_code
     case = _case(failure, status)
     message = _describe(case, failure, status, response.request.url.host, model)
@@ -608,7 +614,9 @@ class CallContext:
             headers={"content-type": "application/json"},
             request=_sdk_httpx.Request("POST", self.url),
         )
-        return status_error(cast("httpx.Response", response), body, model=self.model)
+        return status_error(
+            cast("httpx.Response", response), body, model=self.model, failure=failure
+        )
 
 
 # ---------------------------------------------------------------------------
