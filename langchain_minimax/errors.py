@@ -641,57 +641,109 @@ def _kind(value: object) -> str:
 
 
 def _typed(value: object, kind: type | tuple[type, ...]) -> bool:
+    """Whether `value` is null or of `kind` (booleans are not numbers here)."""
     return value is None or (isinstance(value, kind) and not isinstance(value, bool))
 
 
-def _tool_call_problem(call: object, what: str) -> str | None:
+def _fields_problem(
+    obj: Mapping[str, Any], fields: tuple[str, ...], kind: type, what: str
+) -> str | None:
+    for field in fields:
+        value = obj.get(field)
+        if not _typed(value, kind):
+            expected = {str: "a string", int: "a number", list: "a list"}[kind]
+            return f"{what}.{field} is {_kind(value)}, not {expected}"
+    return None
+
+
+def _arguments_problem(arguments: str, what: str) -> str | None:
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return None  # kept as an invalid tool call
+    if parsed and not isinstance(parsed, dict):
+        return f"{what} are JSON but not a JSON object"
+    return None
+
+
+def _tool_call_problem(call: object, what: str, *, streamed: bool) -> str | None:
     if not isinstance(call, Mapping):
         return f"{what} is {_kind(call)}, not an object"
-    for field in ("id", "type"):
-        if not _typed(call.get(field), str):
-            return f"{what}.{field} is {_kind(call.get(field))}, not a string"
-    if not _typed(call.get("index"), int):
-        return f"{what}.index is {_kind(call.get('index'))}, not a number"
     function = call.get("function")
-    if not _typed(function, Mapping):
+    if not isinstance(function, Mapping):
         return f"{what}.function is {_kind(function)}, not an object"
+    problem = _fields_problem(call, ("id", "type"), str, what)
+    if streamed:
+        # langchain-openai drops every fragment of a delta if one lacks these.
+        if not isinstance(call.get("index"), int) or isinstance(call["index"], bool):
+            return f"{what}.index is {_kind(call.get('index'))}, not a number"
+        return problem or _fields_problem(
+            function, ("name", "arguments"), str, f"{what}.function"
+        )
     for field in ("name", "arguments"):
-        value = (function or {}).get(field)
-        if not _typed(value, str):
-            return f"{what}.function.{field} is {_kind(value)}, not a string"
-    return None
+        if not isinstance(function.get(field), str):
+            return f"{what}.function.{field} is {_kind(function.get(field))}"
+    return problem or _arguments_problem(
+        function["arguments"], f"{what}.function.arguments"
+    )
 
 
-def _message_problem(message: object, what: str) -> str | None:
-    """What makes a response message or stream delta unreadable, if anything."""
+def _message_problem(message: object, what: str, *, streamed: bool) -> str | None:
+    """What in a response message or stream delta LangChain could not read."""
     if not isinstance(message, Mapping):
         return f"{what} is {_kind(message)}, not an object"
-    for field in ("role", "content", "reasoning_content"):
-        if not _typed(message.get(field), str):
-            return f"{what}.{field} is {_kind(message.get(field))}, not a string"
-    for field in ("reasoning_details", "tool_calls"):
-        if not _typed(message.get(field), list):
-            return f"{what}.{field} is {_kind(message.get(field))}, not a list"
+    role = message.get("role")
+    if role != "assistant" and not (streamed and role in (None, "")):
+        return f"{what}.role is {role!r}, not 'assistant'"
+    problem = _fields_problem(
+        message, ("content", "reasoning_content", "name", "id"), str, what
+    ) or _fields_problem(message, ("reasoning_details", "tool_calls"), list, what)
+    if problem is None and not _typed(message.get("function_call"), Mapping):
+        problem = f"{what}.function_call is {_kind(message['function_call'])}"
     for position, detail in enumerate(message.get("reasoning_details") or []):
-        if not isinstance(detail, Mapping):
-            return f"{what}.reasoning_details[{position}] is {_kind(detail)}"
-        for field in ("type", "id", "format", "text"):
-            if not _typed(detail.get(field), str):
-                return (
-                    f"{what}.reasoning_details[{position}].{field} is "
-                    f"{_kind(detail.get(field))}, not a string"
-                )
-        if not _typed(detail.get("index"), int):
-            return f"{what}.reasoning_details[{position}].index is not a number"
-    for position, call in enumerate(message.get("tool_calls") or []):
-        problem = _tool_call_problem(call, f"{what}.tool_calls[{position}]")
+        entry = f"{what}.reasoning_details[{position}]"
         if problem is not None:
-            return problem
+            break
+        if not isinstance(detail, Mapping):
+            problem = f"{entry} is {_kind(detail)}, not an object"
+        else:
+            problem = _fields_problem(
+                detail, ("type", "id", "format", "text"), str, entry
+            ) or _fields_problem(detail, ("index",), int, entry)
+    for position, call in enumerate(message.get("tool_calls") or []):
+        problem = problem or _tool_call_problem(
+            call, f"{what}.tool_calls[{position}]", streamed=streamed
+        )
+    return problem
+
+
+def _usage_problem(usage: object) -> str | None:
+    if usage is None:
+        return None
+    if not isinstance(usage, Mapping):
+        return f"usage is {_kind(usage)}, not an object"
+    for field, value in usage.items():
+        if field.endswith("_tokens") and not _typed(value, int):
+            return f"usage.{field} is {_kind(value)}, not a number"
+        if field.endswith("_details"):
+            if not _typed(value, Mapping):
+                return f"usage.{field} is {_kind(value)}, not an object"
+            for key, count in (value or {}).items():
+                if key.endswith("_tokens") and not _typed(count, int):
+                    return f"usage.{field}.{key} is {_kind(count)}, not a number"
     return None
 
 
-def _choices_problem(body: Mapping[str, Any], what: str) -> str | None:
+def _body_problem(body: Mapping[str, Any], what: str, *, streamed: bool) -> str | None:
+    """What in the top level of a response or chunk LangChain could not read."""
+    problem = _fields_problem(
+        body, ("id", "model", "system_fingerprint", "service_tier"), str, what
+    ) or _usage_problem(body.get("usage"))
+    if problem is not None:
+        return problem
     choices = body.get("choices")
+    if streamed and choices is None:
+        return None  # a usage-only chunk
     if not isinstance(choices, list):
         return f"{what} has {_kind(choices)} for choices, not a list"
     for position, choice in enumerate(choices):
@@ -715,8 +767,9 @@ def check_completion(response: object, context: CallContext) -> dict[str, Any]:
         MiniMaxAPIStatusError: The subclass for the case, if the body reports a
             failure (`base_resp` or an error envelope).
         MiniMaxResponseError: If the body is not a usable chat completion: not
-            a JSON object, no choices, a choice without a message, a field of
-            the wrong type, or a choice without `finish_reason`.
+            a JSON object, no choices, a field LangChain reads of the wrong
+            type, a message not from the assistant, tool-call arguments that
+            are JSON but not an object, or a choice without `finish_reason`.
     """
     body: object = (
         wire_dict(response) if isinstance(response, openai.BaseModel) else response
@@ -731,12 +784,12 @@ def check_completion(response: object, context: CallContext) -> dict[str, Any]:
     failure = read_failure(body)
     if failure is not None:
         raise context.failure_error(failure, body)
-    problem = _choices_problem(body, "the response")
+    problem = _body_problem(body, "the response", streamed=False)
     if problem is None and not body["choices"]:
         problem = "the response has no choices"
     for position, choice in enumerate(body["choices"] if problem is None else []):
         problem = _message_problem(
-            choice.get("message"), f"choices[{position}].message"
+            choice.get("message"), f"choices[{position}].message", streamed=False
         )
         if problem is None and not isinstance(choice.get("finish_reason"), str):
             problem = (
@@ -762,9 +815,9 @@ def check_chunk(chunk: object, context: CallContext) -> None:
     Raises:
         MiniMaxAPIStatusError: The subclass for the case, if the chunk reports
             a failure (`base_resp` or an error envelope).
-        MiniMaxResponseError: If the chunk is not an object, or has `choices`
-            that are not a list of objects, more than one choice (MiniMax sends
-            one), or a delta or `finish_reason` of the wrong type.
+        MiniMaxResponseError: If the chunk is not an object, has more than one
+            choice (MiniMax sends one), a choice without a delta object, or a
+            field LangChain reads of the wrong type.
     """
     if not isinstance(chunk, Mapping):
         raise context.response_error(
@@ -774,18 +827,17 @@ def check_chunk(chunk: object, context: CallContext) -> None:
     failure = read_failure(chunk)
     if failure is not None:
         raise context.failure_error(failure, chunk)
-    if chunk.get("choices") is None:
-        return
-    problem = _choices_problem(chunk, "the chunk")
-    choices = chunk["choices"] if problem is None else []
+    problem = _body_problem(chunk, "the chunk", streamed=True)
+    choices = (chunk.get("choices") or []) if problem is None else []
     if len(choices) > 1:
         problem = f"the chunk has {len(choices)} choices; MiniMax sends one"
     elif choices:
-        choice = choices[0]
-        if choice.get("delta") is not None:
-            problem = _message_problem(choice["delta"], "the chunk's delta")
-        if problem is None and not _typed(choice.get("finish_reason"), str):
-            problem = f"the chunk's finish_reason is {_kind(choice['finish_reason'])}"
+        problem = _message_problem(
+            choices[0].get("delta"), "the chunk's delta", streamed=True
+        )
+        finish = choices[0].get("finish_reason")
+        if problem is None and not _typed(finish, str):
+            problem = f"the chunk's finish_reason is {_kind(finish)}"
     if problem is not None:
         raise context.response_error(
             f"MiniMax sent an unusable stream chunk: {problem}", chunk

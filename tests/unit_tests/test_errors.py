@@ -498,9 +498,25 @@ BAD_COMPLETIONS: dict[str, tuple[Any, str]] = {
         "reasoning_details[0].text is a list",
     ),
     "no_finish_reason": (
-        {"choices": [{"message": {"content": "half"}, "finish_reason": None}]},
+        {
+            "choices": [
+                {
+                    "message": {"role": "assistant", "content": "half"},
+                    "finish_reason": None,
+                }
+            ]
+        },
         "choices[0] has no finish_reason",
     ),
+    "not_assistant": (completion(role="user"), "message.role is 'user'"),
+    "no_role": (completion(role=None), "message.role is None"),
+    "arguments_not_object": (
+        completion(tool_calls=[{"function": {"name": "f", "arguments": "5"}}]),
+        "arguments are JSON but not a JSON object",
+    ),
+    "no_function": (completion(tool_calls=[{"id": "c"}]), "function is null"),
+    "usage_text": ({**completion(), "usage": {"prompt_tokens": "3"}}, "usage.prompt"),
+    "model_number": ({**completion(), "model": 5}, "the response.model is a number"),
 }
 
 
@@ -525,7 +541,8 @@ def test_check_completion_raises_the_reported_failure() -> None:
     "chunk",
     [
         {"choices": [{"index": 0, "delta": {"content": "a"}}]},
-        {"choices": [{"index": 0, "delta": None, "finish_reason": "stop"}]},
+        {"choices": [{"index": 0, "delta": {"role": ""}, "finish_reason": "stop"}]},
+        {"choices": None, "usage": None},
         {"choices": [], "usage": {"total_tokens": 3}},
         {"id": "no choices"},
         {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {}}]}}]},
@@ -549,8 +566,18 @@ BAD_CHUNKS: dict[str, tuple[Any, str]] = {
         "finish_reason is a number",
     ),
     "tool_index_string": (
-        {"choices": [{"delta": {"tool_calls": [{"index": "0"}]}}]},
+        {"choices": [{"delta": {"tool_calls": [{"index": "0", "function": {}}]}}]},
         "tool_calls[0].index is a string",
+    ),
+    "tool_without_function": (
+        {"choices": [{"delta": {"tool_calls": [{"index": 0}]}}]},
+        "tool_calls[0].function is null",
+    ),
+    "user_role": ({"choices": [{"delta": {"role": "user"}}]}, "role is 'user'"),
+    "null_delta": ({"choices": [{"delta": None}]}, "delta is null"),
+    "usage_details": (
+        {"choices": [], "usage": {"completion_tokens_details": []}},
+        "usage.completion_tokens_details is a list",
     ),
 }
 
