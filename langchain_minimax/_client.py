@@ -12,6 +12,9 @@ every failure:
   limit or transient server failure is retried whatever its HTTP status; an
   authentication, balance or invalid-parameter failure never is.
 
+A chat-completion body or stream event that is not a JSON object raises
+`MiniMaxResponseError` (the SDK would hand on a bare string or `None`).
+
 Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 """
@@ -19,14 +22,17 @@ code; a stream that is fine is passed on as it came, its first event included.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import errors
 
 if TYPE_CHECKING:
     import httpx2 as httpx
+
+_T = TypeVar("_T")
 
 _PEEK_LIMIT = 64 * 1024
 """Stop looking for a failure in a stream's first event after this many bytes."""
@@ -64,6 +70,7 @@ def _failure_response(
         headers=headers,
         content=content,
         request=response.request,
+        extensions={errors.REPORTED_IN_200: True},
     )
 
 
@@ -74,6 +81,13 @@ def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response 
     if data is None or failure is None:
         return None
     return _failure_response(response, failure, data)
+
+
+def _check_parsed(data: object, cast_to: type, response: httpx.Response) -> None:
+    if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
+        errors.check_parsed(
+            data, response.request, streamed=cast_to is ChatCompletionChunk
+        )
 
 
 def _retry_decision(response: httpx.Response) -> bool | None:
@@ -133,6 +147,14 @@ class MiniMaxOpenAI(openai.OpenAI):
         decision = _retry_decision(response)
         return super()._should_retry(response) if decision is None else decision
 
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx.Response
+    ) -> _T:
+        _check_parsed(data, cast_to, response)
+        return super()._process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )
+
 
 class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
     """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc)."""
@@ -185,3 +207,11 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
     def _should_retry(self, response: httpx.Response) -> bool:
         decision = _retry_decision(response)
         return super()._should_retry(response) if decision is None else decision
+
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx.Response
+    ) -> _T:
+        _check_parsed(data, cast_to, response)
+        return super()._process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )

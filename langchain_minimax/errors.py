@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import openai
@@ -68,8 +68,10 @@ __all__ = [
     "MiniMaxResponseError",
     "MiniMaxServerError",
     "MiniMaxUsageLimitError",
+    "REPORTED_IN_200",
     "check_chunk",
     "check_completion",
+    "check_parsed",
     "error_status",
     "first_event_data",
     "read_failure",
@@ -80,6 +82,9 @@ __all__ = [
     "translating",
     "unfinished_stream",
 ]
+
+REPORTED_IN_200 = "minimax_reported_in_http_200"
+"""`extensions` key of a response rebuilt from a failure that came with HTTP 200."""
 
 INTERNATIONAL_HOST = "api.minimax.io"
 """Host of MiniMax's international platform."""
@@ -105,8 +110,9 @@ class MiniMaxAPIStatusError(MiniMaxError, openai.APIStatusError):
         request_id: MiniMax's request id (quote it to MiniMax support), else
             the `x-request-id` header, else `None`.
         host: The host the request went to.
-        in_body: Whether MiniMax reported the failure as `base_resp` inside an
-            HTTP 200 response (then `status_code` is the equivalent HTTP status).
+        in_body: Whether MiniMax reported the failure inside an HTTP 200
+            response (as `base_resp`, or as an error event of a stream); then
+            `status_code` is the equivalent HTTP status.
     """
 
     def __init__(
@@ -213,8 +219,8 @@ class Failure:
         code: MiniMax's error code, or `None` if the body carries none.
         message: MiniMax's message without the ` (code)` suffix.
         request_id: The body's `request_id`, if any.
-        in_body: Whether it came as a non-zero `base_resp` (HTTP 200 style)
-            rather than an error envelope.
+        in_body: Whether it was reported inside an HTTP 200 response: a
+            non-zero `base_resp`, or an error event of a stream.
     """
 
     code: int | None
@@ -259,7 +265,7 @@ def read_failure(body: object) -> Failure | None:
     request_id = body.get("request_id")
     request_id = request_id if isinstance(request_id, str) and request_id else None
     error = body.get("error")
-    if isinstance(error, Mapping):
+    if error and isinstance(error, Mapping):
         message = error.get("message")
         code, text = _split_code(message if isinstance(message, str) else "")
         if code is None:
@@ -546,6 +552,8 @@ def status_error(
         The exception of the failure's case.
     """
     failure = failure or read_failure_bytes(response.content) or read_failure(body)
+    if failure is not None and response.extensions.get(REPORTED_IN_200):
+        failure = replace(failure, in_body=True)
     status = response.status_code
     case = _case(failure, status)
     message = _describe(case, failure, status, response.request.url.host, model)
@@ -698,23 +706,26 @@ def _message_problem(message: object, what: str, *, streamed: bool) -> str | Non
     problem = _fields_problem(
         message, ("content", "reasoning_content", "name", "id"), str, what
     ) or _fields_problem(message, ("reasoning_details", "tool_calls"), list, what)
-    if problem is None and not _typed(message.get("function_call"), Mapping):
-        problem = f"{what}.function_call is {_kind(message['function_call'])}"
+    if problem is not None:
+        return problem
+    if not _typed(message.get("function_call"), Mapping):
+        return f"{what}.function_call is {_kind(message['function_call'])}"
     for position, detail in enumerate(message.get("reasoning_details") or []):
         entry = f"{what}.reasoning_details[{position}]"
-        if problem is not None:
-            break
         if not isinstance(detail, Mapping):
-            problem = f"{entry} is {_kind(detail)}, not an object"
-        else:
-            problem = _fields_problem(
-                detail, ("type", "id", "format", "text"), str, entry
-            ) or _fields_problem(detail, ("index",), int, entry)
+            return f"{entry} is {_kind(detail)}, not an object"
+        problem = _fields_problem(
+            detail, ("type", "id", "format", "text"), str, entry
+        ) or _fields_problem(detail, ("index",), int, entry)
+        if problem is not None:
+            return problem
     for position, call in enumerate(message.get("tool_calls") or []):
-        problem = problem or _tool_call_problem(
+        problem = _tool_call_problem(
             call, f"{what}.tool_calls[{position}]", streamed=streamed
         )
-    return problem
+        if problem is not None:
+            return problem
+    return None
 
 
 def _usage_problem(usage: object) -> str | None:
@@ -750,6 +761,29 @@ def _body_problem(body: Mapping[str, Any], what: str, *, streamed: bool) -> str 
         if not isinstance(choice, Mapping):
             return f"{what} has {_kind(choice)} for choices[{position}]"
     return None
+
+
+def check_parsed(data: object, request: httpx.Request, *, streamed: bool) -> None:
+    """Check that a parsed chat-completion body or stream event is a JSON object.
+
+    Args:
+        data: The parsed JSON.
+        request: The request it answers.
+        streamed: Whether it is a stream event.
+
+    Raises:
+        MiniMaxResponseError: If it is not an object (the `openai` SDK would
+            hand on a bare string, number, list or `None`).
+    """
+    if isinstance(data, dict):
+        return
+    what = "a stream chunk" if streamed else "a response body"
+    raise MiniMaxResponseError(
+        f"MiniMax sent {what} that is {_kind(data)}, not a JSON object "
+        f"[from {request.url.host}]",
+        request,
+        body=data,
+    )
 
 
 def check_completion(response: object, context: CallContext) -> dict[str, Any]:
@@ -906,6 +940,11 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         else:
             message = f"Could not get an answer from MiniMax at {host}{_reason(exc)}."
         return MiniMaxConnectionError(message=message, request=exc.request)
+    if type(exc) is openai.APIError:
+        # The SDK's own exception for an `{"error": ...}` event in a stream.
+        body = {"error": exc.body}
+        failure = read_failure(body) or Failure(None, exc.message)
+        return context.failure_error(replace(failure, in_body=True), body)
     if isinstance(exc, json.JSONDecodeError):
         where = (
             "a response body"
