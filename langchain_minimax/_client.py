@@ -83,6 +83,73 @@ def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response 
     return _failure_response(response, failure, data)
 
 
+def _checked_stream(response: httpx.Response) -> httpx.Response:
+    """The stream, or its error response if its first event reports a failure."""
+    if response.is_stream_consumed:
+        # Read in full already, e.g. by a mock or recording transport.
+        return _failure_in_stream(response, response.content) or response
+    raw = response.iter_raw()
+    head = b""
+    for piece in raw:
+        head += piece
+        if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+            break
+    failed = _failure_in_stream(response, head)
+    if failed is not None:
+        response.close()
+        return failed
+
+    def replay() -> Iterator[bytes]:
+        # The `finally` also runs when a reader stops early and drops the
+        # response: closing the replayed response does not reach this generator.
+        try:
+            yield head
+            yield from raw
+        finally:
+            response.close()
+
+    return type(response)(
+        response.status_code,
+        headers=response.headers,
+        content=replay(),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
+async def _achecked_stream(response: httpx.Response) -> httpx.Response:
+    """The async counterpart of `_checked_stream`."""
+    if response.is_stream_consumed:
+        # Read in full already, e.g. by a mock or recording transport.
+        return _failure_in_stream(response, response.content) or response
+    raw = response.aiter_raw()
+    head = b""
+    async for piece in raw:
+        head += piece
+        if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+            break
+    failed = _failure_in_stream(response, head)
+    if failed is not None:
+        await response.aclose()
+        return failed
+
+    async def replay() -> AsyncIterator[bytes]:
+        try:
+            yield head
+            async for piece in raw:
+                yield piece
+        finally:
+            await response.aclose()
+
+    return type(response)(
+        response.status_code,
+        headers=response.headers,
+        content=replay(),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
 def _check_parsed(data: object, cast_to: type, response: httpx.Response) -> None:
     if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
         errors.check_parsed(
@@ -110,38 +177,8 @@ class MiniMaxOpenAI(openai.OpenAI):
             if failure is not None:
                 return _failure_response(response, failure, response.content)
         elif _peekable_stream(response):
-            return self._check_first_event(response)
+            return _checked_stream(response)
         return response
-
-    def _check_first_event(self, response: httpx.Response) -> httpx.Response:
-        if response.is_stream_consumed:
-            # Read in full already, e.g. by a mock or recording transport.
-            return _failure_in_stream(response, response.content) or response
-        raw = response.iter_raw()
-        head = b""
-        for piece in raw:
-            head += piece
-            if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
-                break
-        failed = _failure_in_stream(response, head)
-        if failed is not None:
-            response.close()
-            return failed
-
-        def replay() -> Iterator[bytes]:
-            try:
-                yield head
-                yield from raw
-            finally:
-                response.close()
-
-        return type(response)(
-            response.status_code,
-            headers=response.headers,
-            content=replay(),
-            request=response.request,
-            extensions=response.extensions,
-        )
 
     def _should_retry(self, response: httpx.Response) -> bool:
         decision = _retry_decision(response)
@@ -170,39 +207,8 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
             if failure is not None:
                 return _failure_response(response, failure, response.content)
         elif _peekable_stream(response):
-            return await self._check_first_event(response)
+            return await _achecked_stream(response)
         return response
-
-    async def _check_first_event(self, response: httpx.Response) -> httpx.Response:
-        if response.is_stream_consumed:
-            # Read in full already, e.g. by a mock or recording transport.
-            return _failure_in_stream(response, response.content) or response
-        raw = response.aiter_raw()
-        head = b""
-        async for piece in raw:
-            head += piece
-            if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
-                break
-        failed = _failure_in_stream(response, head)
-        if failed is not None:
-            await response.aclose()
-            return failed
-
-        async def replay() -> AsyncIterator[bytes]:
-            try:
-                yield head
-                async for piece in raw:
-                    yield piece
-            finally:
-                await response.aclose()
-
-        return type(response)(
-            response.status_code,
-            headers=response.headers,
-            content=replay(),
-            request=response.request,
-            extensions=response.extensions,
-        )
 
     def _should_retry(self, response: httpx.Response) -> bool:
         decision = _retry_decision(response)

@@ -332,7 +332,7 @@ class ChatMiniMax(ChatOpenAI):
         return errors.CallContext(
             url=self.minimax_api_base.rstrip("/") + "/chat/completions",
             model=self.model_name,
-            chunks=0 if streaming else None,
+            streaming=streaming,
         )
 
     def _generate(
@@ -404,7 +404,7 @@ class ChatMiniMax(ChatOpenAI):
         context = self._call_context(streaming=True)
         with errors.translating(context):
             for chunk in super()._stream(messages, stop=stop, **kwargs):
-                context.chunks = (context.chunks or 0) + 1
+                context.chunks += 1
                 chunk = state.process(chunk)
                 if run_manager:
                     run_manager.on_llm_new_token(chunk.text, chunk=chunk)
@@ -427,7 +427,7 @@ class ChatMiniMax(ChatOpenAI):
         context = self._call_context(streaming=True)
         with errors.translating(context):
             async for chunk in super()._astream(messages, stop=stop, **kwargs):
-                context.chunks = (context.chunks or 0) + 1
+                context.chunks += 1
                 chunk = state.process(chunk)
                 if run_manager:
                     await run_manager.on_llm_new_token(chunk.text, chunk=chunk)

@@ -569,12 +569,14 @@ class CallContext:
     Attributes:
         url: The chat-completions URL.
         model: The model name.
-        chunks: Stream chunks received so far; `None` when not streaming.
+        streaming: Whether the call streams.
+        chunks: Stream chunks received so far.
     """
 
     url: str
     model: str
-    chunks: int | None = None
+    streaming: bool = False
+    chunks: int = 0
 
     def stand_in_request(self) -> httpx.Request:
         """The call's method and URL, for errors raised where no request is at hand.
@@ -931,7 +933,7 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         return None
     if isinstance(exc, openai.APIConnectionError):
         host = exc.request.url.host
-        if context.chunks:
+        if context.streaming and context.chunks:
             message = (
                 f"The connection to MiniMax at {host} broke after "
                 f"{context.chunks} stream chunks{_reason(exc)}. The answer is "
@@ -948,7 +950,7 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
     if isinstance(exc, json.JSONDecodeError):
         where = (
             "a response body"
-            if context.chunks is None
+            if not context.streaming
             else f"a stream chunk (after {context.chunks} good ones)"
         )
         # langchain-openai attaches the HTTP response to errors of `parse()`.

@@ -423,7 +423,7 @@ def test_response_error() -> None:
 
 
 def test_unfinished_stream() -> None:
-    context = CallContext(url=URL, model="M", chunks=7)
+    context = CallContext(url=URL, model="M", streaming=True, chunks=7)
     error = errors.unfinished_stream(context)
     assert isinstance(error, MiniMaxResponseError)
     assert "ended after 7 chunks without a finish_reason" in str(error)
@@ -652,9 +652,9 @@ def test_translating_chains_the_original() -> None:
     assert info.value.__cause__ is original
 
 
-@pytest.mark.parametrize("chunks", [None, 0, 4])
-def test_translate_connection_error(chunks: int | None) -> None:
-    context = CallContext(url=URL, model="M", chunks=chunks)
+@pytest.mark.parametrize(("streaming", "chunks"), [(False, 0), (True, 0), (True, 4)])
+def test_translate_connection_error(streaming: bool, chunks: int) -> None:
+    context = CallContext(url=URL, model="M", streaming=streaming, chunks=chunks)
     request = context.stand_in_request()
     try:
         try:
@@ -680,7 +680,7 @@ def test_translate_json_error() -> None:
     except json.JSONDecodeError as error:
         body_error = errors.translate(error, CONTEXT)
         stream_error = errors.translate(
-            error, CallContext(url=URL, model="M", chunks=2)
+            error, CallContext(url=URL, model="M", streaming=True, chunks=2)
         )
         error.response = response(200, b"{not json", "http://other.host/v1")  # type: ignore[attr-defined]
         attached = errors.translate(error, CONTEXT)
