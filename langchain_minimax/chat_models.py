@@ -146,6 +146,26 @@ class ChatMiniMax(ChatOpenAI):
         # {"input_tokens": ..., "output_tokens": ...,
         #  "output_token_details": {"reasoning": ...}, ...}
         ```
+
+    Errors:
+        Each MiniMax failure raises an exception that is both the `openai`
+        error and langchain-core's model error for the case, with MiniMax's
+        code, message and request id:
+
+        ```python
+        from langchain_minimax import MiniMaxRateLimitError
+
+        try:
+            model.invoke("Hello")
+        except MiniMaxRateLimitError as error:  # also an openai.RateLimitError
+            print(error.minimax_code, error.request_id)
+        ```
+
+        Rate limits and transient server failures are retried up to
+        `max_retries`, also when MiniMax reports them inside an HTTP 200;
+        authentication, balance and invalid-request failures are not. A
+        stream that breaks off or ends without a `finish_reason` raises
+        instead of returning a truncated answer.
     """
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
