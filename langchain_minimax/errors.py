@@ -43,6 +43,7 @@ from langchain_core.exceptions import (
 
 # The httpx flavour the installed `openai` SDK uses (httpx2 for openai>=3).
 from langchain_openai._compat import httpx as _sdk_httpx
+from langchain_openai.chat_models.base import OpenAITimeoutError
 
 from langchain_minimax.response import wire_dict
 
@@ -906,7 +907,23 @@ def _reason(exc: BaseException) -> str:
     cause = exc
     while cause.__cause__ is not None:
         cause = cause.__cause__
-    return f" ({type(cause).__name__}: {cause})" if cause is not exc else ""
+    if isinstance(cause, openai.OpenAIError):
+        return ""
+    return f" ({type(cause).__name__}: {cause})"
+
+
+def _connection_error(
+    exc: BaseException, request: httpx.Request, context: CallContext
+) -> MiniMaxConnectionError:
+    host = request.url.host
+    if context.streaming and context.chunks:
+        message = (
+            f"The connection to MiniMax at {host} broke after {context.chunks} "
+            f"stream chunks{_reason(exc)}. The answer is incomplete."
+        )
+    else:
+        message = f"Could not get an answer from MiniMax at {host}{_reason(exc)}."
+    return MiniMaxConnectionError(message=message, request=request)
 
 
 def translate(exc: BaseException, context: CallContext) -> BaseException | None:
@@ -914,8 +931,8 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
 
     Args:
         exc: What a `ChatOpenAI` call raised: an `openai` error (possibly
-            re-wrapped by langchain-openai), or the JSON error of a malformed
-            body or chunk.
+            re-wrapped by langchain-openai), a transport error the SDK let
+            out of a stream, or the JSON error of a malformed body or chunk.
         context: Where the call went.
 
     Returns:
@@ -931,17 +948,14 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         return status_error(exc.response, exc.body, model=context.model)
     if isinstance(exc, openai.APITimeoutError):
         return None
+    if isinstance(exc, _sdk_httpx.TimeoutException):
+        # openai<3 lets a stream's read timeout out unwrapped; openai>=3 raises
+        # the error below, which langchain-openai turns into this one.
+        return OpenAITimeoutError(request=cast("httpx.Request", exc.request))
+    if isinstance(exc, _sdk_httpx.TransportError):
+        return _connection_error(exc, cast("httpx.Request", exc.request), context)
     if isinstance(exc, openai.APIConnectionError):
-        host = exc.request.url.host
-        if context.streaming and context.chunks:
-            message = (
-                f"The connection to MiniMax at {host} broke after "
-                f"{context.chunks} stream chunks{_reason(exc)}. The answer is "
-                "incomplete."
-            )
-        else:
-            message = f"Could not get an answer from MiniMax at {host}{_reason(exc)}."
-        return MiniMaxConnectionError(message=message, request=exc.request)
+        return _connection_error(exc, exc.request, context)
     if type(exc) is openai.APIError:
         # The SDK's own exception for an `{"error": ...}` event in a stream.
         body = {"error": exc.body}

@@ -17,6 +17,7 @@ from langchain_core.exceptions import (
     ModelNotFoundError,
     ModelPermissionDeniedError,
     ModelRateLimitError,
+    ModelTimeoutError,
 )
 from langchain_openai._compat import httpx
 
@@ -672,6 +673,21 @@ def test_translate_connection_error(streaming: bool, chunks: int) -> None:
         assert "Could not get an answer from MiniMax at api.minimax.io" in (
             str(translated)
         )
+
+
+def test_translate_transport_errors_the_sdk_lets_out() -> None:
+    # openai<3 lets a stream's transport errors out unwrapped.
+    request = CONTEXT.stand_in_request()
+    streaming = CallContext(url=URL, model="M", streaming=True, chunks=3)
+    cut = errors.translate(
+        httpx.RemoteProtocolError("peer closed", request=request), streaming
+    )
+    assert isinstance(cut, MiniMaxConnectionError)
+    assert "broke after 3 stream chunks (RemoteProtocolError: peer closed)" in str(cut)
+    timeout = errors.translate(httpx.ReadTimeout("slow", request=request), streaming)
+    assert isinstance(timeout, openai.APITimeoutError)
+    assert isinstance(timeout, ModelTimeoutError)
+    assert timeout.request is request
 
 
 def test_translate_json_error() -> None:
