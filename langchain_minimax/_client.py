@@ -21,10 +21,12 @@ code; a stream that is fine is passed on as it came, its first event included.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
+from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import errors
@@ -117,17 +119,29 @@ def _checked_stream(response: httpx.Response) -> httpx.Response:
     )
 
 
-async def _achecked_stream(response: httpx.Response) -> httpx.Response:
-    """The async counterpart of `_checked_stream`."""
+async def _achecked_stream(
+    response: httpx.Response, chunk_timeout: float | None
+) -> httpx.Response:
+    """The async counterpart of `_checked_stream`.
+
+    Waiting for the first event, it honours `stream_chunk_timeout` as
+    langchain-openai does for every later chunk.
+    """
     if response.is_stream_consumed:
         # Read in full already, e.g. by a mock or recording transport.
         return _failure_in_stream(response, response.content) or response
     raw = response.aiter_raw()
     head = b""
-    async for piece in raw:
-        head += piece
-        if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+    while errors.first_event_data(head) is None and len(head) <= _PEEK_LIMIT:
+        try:
+            head += await asyncio.wait_for(raw.__anext__(), chunk_timeout or None)
+        except StopAsyncIteration:
             break
+        except asyncio.TimeoutError as error:
+            await response.aclose()
+            raise StreamChunkTimeoutError(
+                chunk_timeout or 0.0, chunks_received=0
+            ) from error
     failed = _failure_in_stream(response, head)
     if failed is not None:
         await response.aclose()
@@ -194,7 +208,20 @@ class MiniMaxOpenAI(openai.OpenAI):
 
 
 class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
-    """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc)."""
+    """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc).
+
+    Args:
+        stream_chunk_timeout: Seconds to wait for a stream's first event
+            (`None` or 0: no limit beyond the request timeout); later chunks are
+            timed by langchain-openai.
+        **kwargs: Arguments of `openai.AsyncOpenAI`.
+    """
+
+    def __init__(
+        self, *, stream_chunk_timeout: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.stream_chunk_timeout = stream_chunk_timeout
 
     async def _send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
@@ -207,7 +234,7 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
             if failure is not None:
                 return _failure_response(response, failure, response.content)
         elif _peekable_stream(response):
-            return await _achecked_stream(response)
+            return await _achecked_stream(response, self.stream_chunk_timeout)
         return response
 
     def _should_retry(self, response: httpx.Response) -> bool:

@@ -307,7 +307,9 @@ class ChatMiniMax(ChatOpenAI):
                 )
             )
             self.root_async_client = AsyncMiniMaxOpenAI(
-                **client_params, http_client=http_async_client
+                **client_params,
+                http_client=http_async_client,
+                stream_chunk_timeout=self.stream_chunk_timeout,
             )
             self.async_client = self.root_async_client.chat.completions
         return self

@@ -12,7 +12,7 @@ import asyncio
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import openai
@@ -60,9 +60,7 @@ Received = list[AIMessageChunk]
 
 
 @pytest.fixture
-def model(
-    make_model: Callable[..., ChatMiniMax],
-) -> Iterator[Callable[..., ChatMiniMax]]:
+def model(make_model: Callable[..., ChatMiniMax]) -> Callable[..., ChatMiniMax]:
     """`make_model` with a fresh async HTTP client.
 
     The default async client is cached per base URL, so its pooled connections
@@ -509,6 +507,31 @@ async def test_stream_chunk_timeout_is_honoured(
     assert info.value.chunks_received == 1
     assert time.perf_counter() - start < 1.8
     assert [chunk.content for chunk in received] == ["01234"]
+
+
+async def test_stream_chunk_timeout_covers_the_first_event(model: Any) -> None:
+    # The client looks at a stream's first event before handing the stream on;
+    # that wait is bounded by stream_chunk_timeout too.
+    async def stalled() -> AsyncIterator[bytes]:
+        await asyncio.sleep(2)
+        yield SSE_WITH_LATE_FAILURE
+
+    def handler(request: Any) -> Any:
+        return sdk_httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=stalled()
+        )
+
+    transport = sdk_httpx.MockTransport(handler)
+    chat = model(
+        stream_chunk_timeout=0.3,
+        max_retries=2,
+        http_async_client=sdk_httpx.AsyncClient(transport=transport),
+    )
+    start = time.perf_counter()
+    with pytest.raises(StreamChunkTimeoutError) as info:
+        await call(chat, "astream")
+    assert info.value.chunks_received == 0
+    assert time.perf_counter() - start < 1.5
 
 
 # --- many concurrent calls, some failing: no cross-talk ---
