@@ -2,5 +2,38 @@
 
 from langchain_minimax._version import __version__
 from langchain_minimax.chat_models import ChatMiniMax
+from langchain_minimax.errors import (
+    MiniMaxAPIStatusError,
+    MiniMaxAuthenticationError,
+    MiniMaxConnectionError,
+    MiniMaxContentFilterError,
+    MiniMaxContextOverflowError,
+    MiniMaxError,
+    MiniMaxInsufficientBalanceError,
+    MiniMaxInvalidRequestError,
+    MiniMaxNotFoundError,
+    MiniMaxPermissionDeniedError,
+    MiniMaxRateLimitError,
+    MiniMaxResponseError,
+    MiniMaxServerError,
+    MiniMaxUsageLimitError,
+)
 
-__all__ = ["ChatMiniMax", "__version__"]
+__all__ = [
+    "ChatMiniMax",
+    "MiniMaxAPIStatusError",
+    "MiniMaxAuthenticationError",
+    "MiniMaxConnectionError",
+    "MiniMaxContentFilterError",
+    "MiniMaxContextOverflowError",
+    "MiniMaxError",
+    "MiniMaxInsufficientBalanceError",
+    "MiniMaxInvalidRequestError",
+    "MiniMaxNotFoundError",
+    "MiniMaxPermissionDeniedError",
+    "MiniMaxRateLimitError",
+    "MiniMaxResponseError",
+    "MiniMaxServerError",
+    "MiniMaxUsageLimitError",
+    "__version__",
+]

@@ -33,6 +33,8 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
+from langchain_minimax import errors
+from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -52,7 +54,7 @@ from langchain_minimax.request import (
     tool_names,
     warn_ignored,
 )
-from langchain_minimax.response import PROVIDER, annotate_message, wire_dict
+from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.structured_output import (
     METHODS,
@@ -192,6 +194,26 @@ class ChatMiniMax(ChatOpenAI):
         # {"input_tokens": ..., "output_tokens": ...,
         #  "output_token_details": {"reasoning": ...}, ...}
         ```
+
+    Errors:
+        Each MiniMax failure raises an exception that is both the `openai`
+        error and langchain-core's model error for the case, with MiniMax's
+        code, message and request id:
+
+        ```python
+        from langchain_minimax import MiniMaxRateLimitError
+
+        try:
+            model.invoke("Hello")
+        except MiniMaxRateLimitError as error:  # also an openai.RateLimitError
+            print(error.minimax_code, error.request_id)
+        ```
+
+        Rate limits and transient server failures are retried up to
+        `max_retries`, also when MiniMax reports them inside an HTTP 200;
+        authentication, balance and invalid-request failures are not. A
+        stream that breaks off or ends without a `finish_reason` raises
+        instead of returning a truncated answer.
     """
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
@@ -324,7 +346,7 @@ class ChatMiniMax(ChatOpenAI):
             http_client = self.http_client or _get_default_httpx_client(
                 self.minimax_api_base, self.request_timeout
             )
-            self.root_client = openai.OpenAI(**client_params, http_client=http_client)
+            self.root_client = MiniMaxOpenAI(**client_params, http_client=http_client)
             self.client = self.root_client.chat.completions
         if not self.async_client:
             http_async_client = self.http_async_client or (
@@ -332,8 +354,10 @@ class ChatMiniMax(ChatOpenAI):
                     self.minimax_api_base, self.request_timeout
                 )
             )
-            self.root_async_client = openai.AsyncOpenAI(
-                **client_params, http_client=http_async_client
+            self.root_async_client = AsyncMiniMaxOpenAI(
+                **client_params,
+                http_client=http_async_client,
+                stream_chunk_timeout=self.stream_chunk_timeout,
             )
             self.async_client = self.root_async_client.chat.completions
         return self
@@ -545,15 +569,46 @@ class ChatMiniMax(ChatOpenAI):
         )
         return with_parser(llm, parser, include_raw=include_raw)
 
+    def _call_context(self, *, streaming: bool = False) -> errors.CallContext:
+        return errors.CallContext(
+            url=self.minimax_api_base.rstrip("/") + "/chat/completions",
+            model=self.model_name,
+            streaming=streaming,
+        )
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with errors.translating(self._call_context()):
+            return super()._generate(
+                messages, stop=stop, run_manager=run_manager, **kwargs
+            )
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with errors.translating(self._call_context()):
+            return await super()._agenerate(
+                messages, stop=stop, run_manager=run_manager, **kwargs
+            )
+
     def _create_chat_result(
         self,
         response: dict | openai.BaseModel,
         generation_info: dict | None = None,
     ) -> ChatResult:
+        body = errors.check_completion(response, self._call_context())
         result = super()._create_chat_result(response, generation_info)
-        choices = wire_dict(response).get("choices") or []
-        for generation, choice in zip(result.generations, choices, strict=False):
-            annotate_message(generation.message, choice.get("message") or {})
+        for generation, choice in zip(result.generations, body["choices"], strict=True):
+            annotate_message(generation.message, choice["message"])
         if result.llm_output is not None:
             result.llm_output["model_provider"] = PROVIDER
         return result
@@ -564,6 +619,7 @@ class ChatMiniMax(ChatOpenAI):
         default_chunk_class: type,
         base_generation_info: dict | None,
     ) -> ChatGenerationChunk | None:
+        errors.check_chunk(chunk, self._call_context(streaming=True))
         generation_chunk = super()._convert_chunk_to_generation_chunk(
             chunk, default_chunk_class, base_generation_info
         )
@@ -586,15 +642,20 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         state = StreamState()
-        for chunk in super()._stream(messages, stop=stop, **kwargs):
-            chunk = state.process(chunk)
-            if run_manager:
-                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-            yield chunk
+        context = self._call_context(streaming=True)
+        with errors.translating(context):
+            for chunk in super()._stream(messages, stop=stop, **kwargs):
+                context.chunks += 1
+                chunk = state.process(chunk)
+                if run_manager:
+                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
         if last := state.flush():
             if run_manager:
                 run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
+        if state.finish_reason is None:
+            raise errors.unfinished_stream(context)
 
     async def _astream(
         self,
@@ -604,12 +665,17 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         state = StreamState()
-        async for chunk in super()._astream(messages, stop=stop, **kwargs):
-            chunk = state.process(chunk)
-            if run_manager:
-                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-            yield chunk
+        context = self._call_context(streaming=True)
+        with errors.translating(context):
+            async for chunk in super()._astream(messages, stop=stop, **kwargs):
+                context.chunks += 1
+                chunk = state.process(chunk)
+                if run_manager:
+                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                yield chunk
         if last := state.flush():
             if run_manager:
                 await run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
+        if state.finish_reason is None:
+            raise errors.unfinished_stream(context)

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CONTENT", "DEFAULT_REASONING", "MiniMaxEmulator", "Responder"]
 
-Responder = Callable[[dict[str, Any]], "Reply | str"]
-"""A function that builds the reply for a request body (a `str` means content)."""
+Responder = Callable[[dict[str, Any]], "Reply | str | Fault"]
+"""A function that answers a request body: a reply (a `str` means content), or
+an error `Fault` for this request alone."""
 
 DEFAULT_REASONING = "The user said hello, so I should greet them back."
 """Reasoning of the default responder's reply."""
@@ -63,7 +64,9 @@ class MiniMaxEmulator:
        `validate_request`). Transport faults are consumed even when the
        request is then rejected.
     5. The reply: the head of the reply queue, or the responder's answer when
-       the queue is empty.
+       the queue is empty. A responder may answer with an error `Fault`
+       instead, which fails that request alone (handy with concurrent
+       requests, where the fault queue's order is the order of arrival).
 
     Every request, including rejected ones, is recorded in `requests`.
 
@@ -250,7 +253,10 @@ class MiniMaxEmulator:
 
         The responder runs in the request's server thread, possibly
         concurrently with itself, and receives the validated request body.
-        If it raises, the request gets HTTP 500 with the exception's text.
+        It returns a `Reply` (or a string, used as its content), or an error
+        `Fault` (not a transport fault) to fail this request alone; its `times`
+        is ignored. If it raises, or returns a transport fault, the request
+        gets HTTP 500 with the reason.
 
         Args:
             responder: The new responder, or `None` for `default_responder`.
@@ -306,12 +312,13 @@ class MiniMaxEmulator:
             fault: Fault = entry[0]
             return fault
 
-    def _next_reply(self, body: dict[str, Any]) -> Reply:
+    def _next_reply(self, body: dict[str, Any]) -> Reply | Fault:
         with self._lock:
             if self._replies:
                 return self._replies.popleft()
             responder = self._responder
-        return _as_reply(responder(body))
+        answer = responder(body)
+        return answer if isinstance(answer, Fault) else _as_reply(answer)
 
     def _tool_call_ids(self, reply: Reply) -> list[str]:
         if all(call.id is not None for call in reply.tool_calls):

@@ -192,10 +192,10 @@ class Fault:
     rejected by authentication do not consume faults.)
 
     Error faults (the default: any `status` other than 200 without
-    `cut_after_chunks`, `malformed_json` or `no_finish_reason`) answer at once
-    and skip validation. The other kinds (called *transport* faults below)
-    damage a normal answer, so the request is validated first and the next
-    reply (from the queue or the responder) is consumed.
+    `cut_after_chunks`, `malformed_json`, `no_finish_reason` or `chunk_delay`)
+    answer at once and skip validation. The other kinds (called *transport*
+    faults below) damage a normal answer, so the request is validated first
+    and the next reply (from the queue or the responder) is consumed.
 
     Attributes:
         status: HTTP status of an error fault. `200` with none of the transport
@@ -225,6 +225,10 @@ class Fault:
             rest of the stream and `[DONE]`.
         no_finish_reason: Transport fault: stream (or return) the next reply
             normally but without any `finish_reason`.
+        chunk_delay: Transport fault: stream the next reply with a pause of
+            this many seconds before every chunk after the first (a stalled
+            stream, for read and stream-chunk timeouts). A non-streaming
+            request gets the reply normally.
         headers: Extra HTTP response headers for this fault's responses.
         times: How many requests this fault applies to.
 
@@ -247,6 +251,7 @@ class Fault:
     cut_after_chunks: int | None = None
     malformed_json: bool = False
     no_finish_reason: bool = False
+    chunk_delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
 
@@ -257,6 +262,8 @@ class Fault:
             raise ValueError("cut_after_chunks must not be negative")
         if self.delay < 0:
             raise ValueError("delay must not be negative")
+        if self.chunk_delay < 0:
+            raise ValueError("chunk_delay must not be negative")
         if not self.error_type:
             self.error_type = _ERROR_TYPES.get(self.status, "api_error")
 
@@ -265,13 +272,15 @@ class Fault:
         """Whether this fault damages a normal answer instead of replacing it.
 
         Returns:
-            True for `cut_after_chunks`, `malformed_json`, `no_finish_reason`
-            and pass-through (`status=200`, not `in_body_200`) faults.
+            True for `cut_after_chunks`, `malformed_json`, `no_finish_reason`,
+            `chunk_delay` and pass-through (`status=200`, not `in_body_200`)
+            faults.
         """
         return (
             self.cut_after_chunks is not None
             or self.malformed_json
             or self.no_finish_reason
+            or self.chunk_delay > 0
             or (self.status == 200 and not self.in_body_200)
         )
 

@@ -298,22 +298,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
         try:
             reply = emulator._next_reply(body)
-            if not isinstance(reply, Reply):
+            if isinstance(reply, Fault) and reply.is_transport:
+                raise TypeError("responder returned a transport fault")
+            if not isinstance(reply, (Reply, Fault)):
                 raise TypeError(f"responder returned {type(reply).__name__}")
             thinking = body.get("thinking")
             if (
-                body.get("model") in MULTIMODAL_MODELS
+                isinstance(reply, Reply)
+                and body.get("model") in MULTIMODAL_MODELS
                 and isinstance(thinking, dict)
                 and thinking.get("type") == "disabled"
             ):
                 reply = dataclasses.replace(reply, reasoning="")
-            for call in reply.tool_calls:
+            for call in reply.tool_calls if isinstance(reply, Reply) else []:
                 call.arguments_json()
         except Exception as exc:
             record(500)
             time.sleep(delay)
             message = f"emulator responder failed: {type(exc).__name__}: {exc}"
             self._send_error_envelope(500, "api_error", message, extra)
+            return
+        if isinstance(reply, Fault):
+            self._send_fault(reply, body, stream, record)
             return
 
         tool_call_ids = emulator._tool_call_ids(reply)
@@ -349,7 +355,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             finish=finish,
         )
         malformed = fault is not None and fault.malformed_json
-        self._stream(chunks, extra, cut_after=cut, malformed=malformed)
+        pause = fault.chunk_delay if fault is not None else 0.0
+        self._stream(chunks, extra, cut_after=cut, malformed=malformed, pause=pause)
 
     def _stream(
         self,
@@ -358,11 +365,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         *,
         cut_after: int | None,
         malformed: bool,
+        pause: float,
     ) -> None:
         writer = self._stream_writer(extra)
         for count, chunk in enumerate(chunks):
             if cut_after is not None and count >= cut_after:
                 break
+            if count and pause:
+                writer.flush()
+                time.sleep(pause)
             writer.write(b"data: " + chunk.encode("utf-8") + b"\n\n")
             if count == 0:
                 if malformed:

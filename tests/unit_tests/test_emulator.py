@@ -1059,11 +1059,48 @@ def test_transport_fault_still_validates(emu: MiniMaxEmulator) -> None:
     assert emu.pending_replies == 1
 
 
+def test_fault_chunk_delay_pauses_between_chunks(emu: MiniMaxEmulator) -> None:
+    emu.add_replies([Reply(content="0123456789", chunk_size=5), Reply(content="x")])
+    emu.add_fault(Fault(chunk_delay=0.3))
+    assert Fault(chunk_delay=0.3).is_transport
+    connection = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=20)
+    try:
+        connection.request(
+            "POST",
+            "/v1/chat/completions",
+            body=json.dumps(chat(stream=True)),
+            headers={"Authorization": f"Bearer {KEY}"},
+        )
+        response = connection.getresponse()
+        first = response.readline()
+        # The first chunk came before the pause: the rest still takes 0.3 s.
+        start = time.perf_counter()
+        rest = response.read()
+        assert time.perf_counter() - start >= 0.3
+    finally:
+        connection.close()
+    assert json.loads(first[len(b"data: ") :])["choices"][0]["delta"]["content"] == (
+        "01234"
+    )
+    assert rest.endswith(b"data: [DONE]\n\n")
+    assert post(emu, chat()).json()["choices"][0]["message"]["content"] == "x"
+
+
+def test_fault_chunk_delay_non_stream_is_a_normal_reply(emu: MiniMaxEmulator) -> None:
+    emu.add_reply("whole")
+    emu.add_fault(Fault(chunk_delay=5.0))
+    start = time.perf_counter()
+    assert post(emu, chat()).json()["choices"][0]["message"]["content"] == "whole"
+    assert time.perf_counter() - start < 1.0
+
+
 def test_fault_validation() -> None:
     with pytest.raises(ValueError, match="times"):
         Fault(times=0)
     with pytest.raises(ValueError, match="cut_after_chunks"):
         Fault(cut_after_chunks=-1)
+    with pytest.raises(ValueError, match="chunk_delay"):
+        Fault(chunk_delay=-0.1)
     with pytest.raises(ValueError, match="chunk_size"):
         Reply(chunk_size=0)
 
@@ -1077,6 +1114,50 @@ def test_responder_exception_is_500(emu: MiniMaxEmulator) -> None:
     assert response.status == 500
     assert "responder bug" in response.json()["error"]["message"]
     assert emu.requests[-1].response_status == 500
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_responder_fault_fails_only_its_request(
+    emu: MiniMaxEmulator, stream: bool
+) -> None:
+    def picky(body: dict[str, Any]) -> Reply | Fault:
+        if body["messages"][-1]["content"] == "fail me":
+            return Fault(status=429, code=1002, message="slow down", times=3)
+        return Reply(content="fine")
+
+    emu.set_responder(picky)
+    failed = post(emu, {**chat(stream=stream), "messages": [_user("fail me")]})
+    assert failed.status == 429
+    assert failed.json()["error"]["message"] == "slow down (1002)"
+    assert failed.json()["error"]["type"] == "rate_limit_error"
+    ok = post(emu, chat())
+    assert ok.status == 200
+    assert emu.pending_faults == 0
+    assert [r.response_status for r in emu.requests] == [429, 200]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_responder_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None:
+    emu.set_responder(lambda body: Fault(in_body_200=True, code=1008))
+    response = post(emu, chat(stream=stream))
+    assert response.status == 200
+    body = json.loads(response.events()[0]) if stream else response.json()
+    assert body["base_resp"] == {
+        "status_code": 1008,
+        "status_msg": "insufficient balance",
+    }
+    assert body["choices"] is None
+
+
+def test_responder_transport_fault_is_500(emu: MiniMaxEmulator) -> None:
+    emu.set_responder(lambda body: Fault(cut_after_chunks=1))
+    response = post(emu, chat())
+    assert response.status == 500
+    assert "transport fault" in response.json()["error"]["message"]
+
+
+def _user(content: str) -> dict[str, Any]:
+    return {"role": "user", "content": content}
 
 
 # ---------------------------------------------------------------------------

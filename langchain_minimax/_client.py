@@ -1,0 +1,250 @@
+"""`openai` clients that see MiniMax's failures the way the SDK sees HTTP errors.
+
+The `openai` SDK retries HTTP 408/409/429/5xx with exponential backoff. MiniMax
+adds two things it does not know about, and these subclasses teach it both, so
+that one retry mechanism (the SDK's, with `max_retries` and its backoff) covers
+every failure:
+
+* A failure reported inside an HTTP 200, as a non-zero `base_resp` in the body
+  or in the first event of a stream, is turned into a response with the
+  equivalent HTTP status (401, 429, 500, ...) and the body as received.
+* Whether to retry follows MiniMax's error code when the body has one: a rate
+  limit or transient server failure is retried whatever its HTTP status; an
+  authentication, balance or invalid-parameter failure never is.
+
+A chat-completion body or stream event that is not a JSON object raises
+`MiniMaxResponseError` (the SDK would hand on a bare string or `None`).
+
+Error bodies are read as soon as they arrive so the retry decision can see the
+code; a stream that is fine is passed on as it came, its first event included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import openai
+from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from langchain_minimax import errors
+
+if TYPE_CHECKING:
+    import httpx2 as httpx
+
+_T = TypeVar("_T")
+
+_PEEK_LIMIT = 64 * 1024
+"""Stop looking for a failure in a stream's first event after this many bytes."""
+
+
+def _peekable_stream(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "")
+    encoding = response.headers.get("content-encoding", "identity")
+    return content_type.startswith("text/event-stream") and encoding == "identity"
+
+
+def _is_json(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "").split(";")[0]
+    return content_type.endswith("json")
+
+
+def _failure_response(
+    response: httpx.Response, failure: errors.Failure, content: bytes
+) -> httpx.Response:
+    """The HTTP error response equivalent to a failure reported with status 200."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower()
+        not in (
+            "content-length",
+            "content-encoding",
+            "transfer-encoding",
+            "content-type",
+        )
+    ]
+    headers.append(("content-type", "application/json"))
+    return type(response)(
+        errors.error_status(failure),
+        headers=headers,
+        content=content,
+        request=response.request,
+        extensions={errors.REPORTED_IN_200: True},
+    )
+
+
+def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response | None:
+    """The error response for a stream whose first event reports a failure."""
+    data = errors.first_event_data(head)
+    failure = errors.read_failure_bytes(data) if data is not None else None
+    if data is None or failure is None:
+        return None
+    return _failure_response(response, failure, data)
+
+
+def _checked_stream(response: httpx.Response) -> httpx.Response:
+    """The stream, or its error response if its first event reports a failure."""
+    if response.is_stream_consumed:
+        # Read in full already, e.g. by a mock or recording transport.
+        return _failure_in_stream(response, response.content) or response
+    raw = response.iter_raw()
+    head = b""
+    for piece in raw:
+        head += piece
+        if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+            break
+    failed = _failure_in_stream(response, head)
+    if failed is not None:
+        response.close()
+        return failed
+
+    def replay() -> Iterator[bytes]:
+        # The `finally` also runs when a reader stops early and drops the
+        # response: closing the replayed response does not reach this generator.
+        try:
+            yield head
+            yield from raw
+        finally:
+            response.close()
+
+    return type(response)(
+        response.status_code,
+        headers=response.headers,
+        content=replay(),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
+async def _achecked_stream(
+    response: httpx.Response, chunk_timeout: float | None
+) -> httpx.Response:
+    """The async counterpart of `_checked_stream`.
+
+    Waiting for the first event, it honours `stream_chunk_timeout` as
+    langchain-openai does for every later chunk.
+    """
+    if response.is_stream_consumed:
+        # Read in full already, e.g. by a mock or recording transport.
+        return _failure_in_stream(response, response.content) or response
+    raw = response.aiter_raw()
+    head = b""
+    while errors.first_event_data(head) is None and len(head) <= _PEEK_LIMIT:
+        try:
+            head += await asyncio.wait_for(raw.__anext__(), chunk_timeout or None)
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError as error:
+            await response.aclose()
+            raise StreamChunkTimeoutError(
+                chunk_timeout or 0.0, chunks_received=0
+            ) from error
+    failed = _failure_in_stream(response, head)
+    if failed is not None:
+        await response.aclose()
+        return failed
+
+    async def replay() -> AsyncIterator[bytes]:
+        try:
+            yield head
+            async for piece in raw:
+                yield piece
+        finally:
+            await response.aclose()
+
+    return type(response)(
+        response.status_code,
+        headers=response.headers,
+        content=replay(),
+        request=response.request,
+        extensions=response.extensions,
+    )
+
+
+def _check_parsed(data: object, cast_to: type, response: httpx.Response) -> None:
+    if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
+        errors.check_parsed(
+            data, response.request, streamed=cast_to is ChatCompletionChunk
+        )
+
+
+def _retry_decision(response: httpx.Response) -> bool | None:
+    return errors.should_retry(
+        errors.read_failure_bytes(response.content), response.status_code
+    )
+
+
+class MiniMaxOpenAI(openai.OpenAI):
+    """`openai.OpenAI` that reads MiniMax's error codes (see the module doc)."""
+
+    def _send_request(
+        self, request: httpx.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx.Response:
+        response = super()._send_request(request, stream=stream, **kwargs)
+        if response.is_error:
+            response.read()
+        elif _is_json(response):
+            failure = errors.read_failure_bytes(response.read())
+            if failure is not None:
+                return _failure_response(response, failure, response.content)
+        elif _peekable_stream(response):
+            return _checked_stream(response)
+        return response
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        decision = _retry_decision(response)
+        return super()._should_retry(response) if decision is None else decision
+
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx.Response
+    ) -> _T:
+        _check_parsed(data, cast_to, response)
+        return super()._process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )
+
+
+class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
+    """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc).
+
+    Args:
+        stream_chunk_timeout: Seconds to wait for a stream's first event
+            (`None` or 0: no limit beyond the request timeout); later chunks are
+            timed by langchain-openai.
+        **kwargs: Arguments of `openai.AsyncOpenAI`.
+    """
+
+    def __init__(
+        self, *, stream_chunk_timeout: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.stream_chunk_timeout = stream_chunk_timeout
+
+    async def _send_request(
+        self, request: httpx.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx.Response:
+        response = await super()._send_request(request, stream=stream, **kwargs)
+        if response.is_error:
+            await response.aread()
+        elif _is_json(response):
+            failure = errors.read_failure_bytes(await response.aread())
+            if failure is not None:
+                return _failure_response(response, failure, response.content)
+        elif _peekable_stream(response):
+            return await _achecked_stream(response, self.stream_chunk_timeout)
+        return response
+
+    def _should_retry(self, response: httpx.Response) -> bool:
+        decision = _retry_decision(response)
+        return super()._should_retry(response) if decision is None else decision
+
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx.Response
+    ) -> _T:
+        _check_parsed(data, cast_to, response)
+        return super()._process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )

@@ -1,0 +1,709 @@
+"""Pure tests of `langchain_minimax.errors`: parsing, the code table, messages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+import pytest
+from langchain_core.exceptions import (
+    ContextOverflowError,
+    ModelAPIError,
+    ModelAuthenticationError,
+    ModelConnectionError,
+    ModelError,
+    ModelInvalidRequestError,
+    ModelNotFoundError,
+    ModelPermissionDeniedError,
+    ModelRateLimitError,
+    ModelTimeoutError,
+)
+from langchain_openai._compat import httpx
+
+import langchain_minimax
+from langchain_minimax import errors
+from langchain_minimax.errors import (
+    CallContext,
+    Failure,
+    MiniMaxAPIStatusError,
+    MiniMaxAuthenticationError,
+    MiniMaxConnectionError,
+    MiniMaxContentFilterError,
+    MiniMaxContextOverflowError,
+    MiniMaxError,
+    MiniMaxInsufficientBalanceError,
+    MiniMaxInvalidRequestError,
+    MiniMaxNotFoundError,
+    MiniMaxPermissionDeniedError,
+    MiniMaxRateLimitError,
+    MiniMaxResponseError,
+    MiniMaxServerError,
+    MiniMaxUsageLimitError,
+)
+
+URL = "https://api.minimax.io/v1/chat/completions"
+CONTEXT = CallContext(url=URL, model="MiniMax-M2")
+
+
+def envelope(message: str, status: int = 400, request_id: str = "req-1") -> bytes:
+    body = {
+        "type": "error",
+        "error": {"type": "x_error", "message": message, "http_code": str(status)},
+        "request_id": request_id,
+    }
+    return json.dumps(body).encode()
+
+
+def response(status: int, content: bytes, url: str = URL) -> Any:
+    return httpx.Response(
+        status,
+        content=content,
+        headers={"content-type": "application/json", "x-request-id": "hdr-id"},
+        request=httpx.Request("POST", url),
+    )
+
+
+# --- classes ---
+
+# class -> (openai base, langchain-core base, retryable)
+CLASSES: dict[type, tuple[type, type, bool]] = {
+    MiniMaxAuthenticationError: (
+        openai.AuthenticationError,
+        ModelAuthenticationError,
+        False,
+    ),
+    MiniMaxPermissionDeniedError: (
+        openai.PermissionDeniedError,
+        ModelPermissionDeniedError,
+        False,
+    ),
+    MiniMaxInsufficientBalanceError: (
+        openai.PermissionDeniedError,
+        ModelPermissionDeniedError,
+        False,
+    ),
+    MiniMaxInvalidRequestError: (
+        openai.BadRequestError,
+        ModelInvalidRequestError,
+        False,
+    ),
+    MiniMaxContentFilterError: (
+        openai.BadRequestError,
+        ModelInvalidRequestError,
+        False,
+    ),
+    MiniMaxContextOverflowError: (openai.BadRequestError, ContextOverflowError, False),
+    MiniMaxNotFoundError: (openai.NotFoundError, ModelNotFoundError, False),
+    MiniMaxRateLimitError: (openai.RateLimitError, ModelRateLimitError, True),
+    MiniMaxUsageLimitError: (openai.RateLimitError, ModelRateLimitError, False),
+    MiniMaxServerError: (openai.InternalServerError, ModelAPIError, True),
+    MiniMaxResponseError: (openai.APIError, ModelAPIError, True),
+    MiniMaxConnectionError: (openai.APIConnectionError, ModelConnectionError, True),
+}
+
+
+@pytest.mark.parametrize("cls", list(CLASSES), ids=lambda cls: cls.__name__)
+def test_classes_are_both_openai_and_langchain_errors(cls: type) -> None:
+    oai, core, retryable = CLASSES[cls]
+    assert issubclass(cls, oai)
+    assert issubclass(cls, core)
+    assert issubclass(cls, MiniMaxError)
+    assert issubclass(cls, ModelError)
+    assert cls.is_retryable is retryable
+
+
+def test_public_classes_are_exported() -> None:
+    for cls in [*CLASSES, MiniMaxError, MiniMaxAPIStatusError]:
+        assert getattr(langchain_minimax, cls.__name__) is cls
+        assert cls.__name__ in langchain_minimax.__all__
+
+
+# --- reading failures ---
+
+
+def test_read_envelope() -> None:
+    body = json.loads(envelope("login fail: Please carry the API key (1004)"))
+    assert errors.read_failure(body) == Failure(
+        1004, "login fail: Please carry the API key", "req-1"
+    )
+
+
+def test_read_envelope_without_code() -> None:
+    body = {"error": {"message": "404 page not found"}}
+    assert errors.read_failure(body) == Failure(None, "404 page not found")
+
+
+def test_read_envelope_with_code_field() -> None:
+    body = {"error": {"message": "slow down", "code": "1002"}}
+    assert errors.read_failure(body) == Failure(1002, "slow down")
+
+
+def test_read_plain_error_string() -> None:
+    assert errors.read_failure({"error": "boom (1000)"}) == Failure(1000, "boom")
+
+
+@pytest.mark.parametrize("code", [1008, "1008"])
+def test_read_base_resp(code: Any) -> None:
+    body = {
+        "choices": None,
+        "base_resp": {"status_code": code, "status_msg": "insufficient balance"},
+    }
+    assert errors.read_failure(body) == Failure(
+        1008, "insufficient balance", in_body=True
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"choices": [], "base_resp": {"status_code": 0, "status_msg": ""}},
+        {"base_resp": {"status_code": True}},
+        {"base_resp": {"status_code": "x"}},
+        {"base_resp": "broken"},
+        {"error": None},
+        {"error": ""},
+        [],
+        "text",
+        None,
+        42,
+    ],
+)
+def test_no_failure(body: Any) -> None:
+    assert errors.read_failure(body) is None
+
+
+def test_read_failure_bytes() -> None:
+    assert errors.read_failure_bytes(envelope("x (2013)")) == Failure(
+        2013, "x", "req-1"
+    )
+    assert errors.read_failure_bytes(b"{not json") is None
+    assert errors.read_failure_bytes(b"") is None
+
+
+@pytest.mark.parametrize(
+    ("buffer", "expected"),
+    [
+        (b'data: {"a":1}\n\n', b'{"a":1}'),
+        (b'data:{"a":1}\r\n\r\ndata: 2\n\n', b'{"a":1}'),
+        (b": keep-alive\n\ndata: x\n\n", b"x"),
+        (b"event: error\ndata: a\ndata: b\n\n", b"a\nb"),
+        (b'data: {"a":1}\n', None),
+        (b": keep-alive\n\n", None),
+        (b"", None),
+    ],
+)
+def test_first_event_data(buffer: bytes, expected: bytes | None) -> None:
+    assert errors.first_event_data(buffer) == expected
+
+
+# --- the code table ---
+
+# code -> (class, HTTP status of a 200-body report, retried)
+CODES: dict[int, tuple[type, int, bool]] = {
+    1000: (MiniMaxServerError, 500, True),
+    1001: (MiniMaxServerError, 504, True),
+    1002: (MiniMaxRateLimitError, 429, True),
+    1004: (MiniMaxAuthenticationError, 401, False),
+    1008: (MiniMaxInsufficientBalanceError, 403, False),
+    1013: (MiniMaxServerError, 500, True),
+    1024: (MiniMaxServerError, 500, True),
+    1026: (MiniMaxContentFilterError, 400, False),
+    1027: (MiniMaxContentFilterError, 400, False),
+    1033: (MiniMaxServerError, 500, True),
+    1039: (MiniMaxRateLimitError, 429, True),
+    1041: (MiniMaxRateLimitError, 429, True),
+    1042: (MiniMaxInvalidRequestError, 400, False),
+    2013: (MiniMaxInvalidRequestError, 400, False),
+    2045: (MiniMaxRateLimitError, 429, True),
+    2049: (MiniMaxAuthenticationError, 401, False),
+    2056: (MiniMaxUsageLimitError, 429, False),
+    9999: (MiniMaxServerError, 500, True),
+}
+
+
+@pytest.mark.parametrize("code", list(CODES))
+def test_code_table(code: int) -> None:
+    cls, status, retried = CODES[code]
+    failure = Failure(code, "message", in_body=True)
+    assert errors.error_status(failure) == status
+    error = errors.status_error(
+        response(status, json.dumps({"base_resp": {"status_code": code}}).encode()),
+        None,
+        model="MiniMax-M2",
+    )
+    assert type(error) is cls
+    assert errors.should_retry(failure, status) is retried
+    assert error.is_retryable is retried
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "retried"),
+    [
+        (1002, 400, True),  # the code decides, not the status
+        (2013, 500, False),
+        (1004, 503, False),
+        (None, 429, True),  # no code: the status decides
+        (None, 500, True),
+        (None, 400, False),
+        (None, 404, False),
+        (None, 418, False),
+    ],
+)
+def test_should_retry(code: int | None, status: int, retried: bool) -> None:
+    assert errors.should_retry(Failure(code, "m"), status) is retried
+
+
+def test_should_retry_leaves_non_minimax_bodies_to_openai() -> None:
+    assert errors.should_retry(None, 500) is None
+
+
+# (status, message) -> class, for errors without a known code
+BY_STATUS: dict[tuple[int, str], type] = {
+    (400, "bad"): MiniMaxInvalidRequestError,
+    (401, "who are you"): MiniMaxAuthenticationError,
+    (403, "forbidden"): MiniMaxPermissionDeniedError,
+    (404, "404 page not found"): MiniMaxNotFoundError,
+    (429, "slow down"): MiniMaxRateLimitError,
+    (502, "bad gateway"): MiniMaxServerError,
+    (418, "teapot"): MiniMaxAPIStatusError,
+}
+
+
+@pytest.mark.parametrize(("status", "message"), list(BY_STATUS))
+def test_status_decides_without_code(status: int, message: str) -> None:
+    error = errors.status_error(
+        response(status, envelope(message, status)), None, model="M"
+    )
+    assert type(error) is BY_STATUS[status, message]
+    assert error.minimax_code is None
+    assert error.minimax_message == message
+
+
+def test_status_without_minimax_body() -> None:
+    error = errors.status_error(response(503, b"<html>down</html>"), None, model="M")
+    assert type(error) is MiniMaxServerError
+    assert error.minimax_code is None
+    assert "HTTP 503 from api.minimax.io, no MiniMax error body" in str(error)
+    assert error.request_id == "hdr-id"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "invalid params, context window exceeds limit (2013)",
+        "Prompt is too long (2013)",
+        "context length exceeded",
+    ],
+)
+def test_context_overflow(message: str) -> None:
+    error = errors.status_error(
+        response(400, envelope(message)), None, model="MiniMax-M2.5"
+    )
+    assert type(error) is MiniMaxContextOverflowError
+    assert isinstance(error, ContextOverflowError)
+    assert "longer than MiniMax-M2.5's context window" in str(error)
+    assert "Shorten the conversation" in str(error)
+
+
+def test_invalid_params_are_not_context_overflow() -> None:
+    error = errors.status_error(
+        response(400, envelope("invalid params, invalid chat setting (2013)")),
+        None,
+        model="M",
+    )
+    assert type(error) is MiniMaxInvalidRequestError
+
+
+# --- messages ---
+
+
+def test_error_attributes_and_text() -> None:
+    error = errors.status_error(
+        response(429, envelope("rate limit exceeded (1002)", 429, "abc123")),
+        {"message": "rate limit exceeded (1002)"},
+        model="M",
+    )
+    assert error.minimax_code == 1002
+    assert error.minimax_message == "rate limit exceeded"
+    assert error.request_id == "abc123"
+    assert error.status_code == 429
+    assert error.host == "api.minimax.io"
+    assert error.in_body is False
+    assert error.body == {"message": "rate limit exceeded (1002)"}
+    assert str(error) == (
+        "MiniMax's request rate limit was hit. Retry later, send fewer requests "
+        "per minute, or raise max_retries. [code 1002: rate limit exceeded; "
+        "HTTP 429 from api.minimax.io, request id abc123]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "went_to", "other"),
+    [
+        (
+            "https://api.minimax.io/v1/chat/completions",
+            "api.minimax.io, the international platform",
+            "base_url='https://api.minimaxi.com/v1'",
+        ),
+        (
+            "https://api.minimaxi.com/v1/chat/completions",
+            "api.minimaxi.com, the mainland-China platform",
+            "base_url='https://api.minimax.io/v1'",
+        ),
+        (
+            "http://proxy.internal:8080/v1/chat/completions",
+            "proxy.internal; MiniMax's hosts are api.minimax.io (international)",
+            "api.minimaxi.com (mainland China)",
+        ),
+    ],
+)
+@pytest.mark.parametrize("code", [1004, 2049])
+def test_auth_message_names_key_region_and_host(
+    url: str, went_to: str, other: str, code: int
+) -> None:
+    error = errors.status_error(
+        response(401, envelope(f"invalid api key ({code})", 401), url),
+        None,
+        model="M",
+    )
+    assert type(error) is MiniMaxAuthenticationError
+    text = str(error)
+    assert "Check MINIMAX_API_KEY (or the api_key argument)" in text
+    assert "Keys are bound to one region" in text
+    assert f"this request went to {went_to}" in text
+    assert other in text
+
+
+@pytest.mark.parametrize(
+    ("code", "phrase"),
+    [
+        (1008, "balance is insufficient"),
+        (1026, "input was flagged as sensitive content"),
+        (1027, "output was flagged as sensitive content"),
+        (2056, "usage limit is used up. It resets with the next 5-hour window"),
+        (1001, "timed out on its side"),
+        (2045, "rate-growth limit"),
+        (1041, "connection limit"),
+        (1039, "token rate limit"),
+    ],
+)
+def test_plain_explanations(code: int, phrase: str) -> None:
+    error = CONTEXT.failure_error(Failure(code, "msg", in_body=True), {"x": 1})
+    assert phrase in str(error)
+    assert f"[code {code}: msg; reported in an HTTP 200 body from api.minimax.io]" in (
+        str(error)
+    )
+
+
+# --- CallContext ---
+
+
+def test_stand_in_request_has_method_and_url_only() -> None:
+    request = CONTEXT.stand_in_request()
+    assert request.method == "POST"
+    assert str(request.url) == URL
+    assert "authorization" not in request.headers
+
+
+def test_failure_error_keeps_the_body() -> None:
+    body = {"choices": None, "base_resp": {"status_code": 1002, "status_msg": "rl"}}
+    error = CONTEXT.failure_error(errors.read_failure(body) or Failure(0, ""), body)
+    assert type(error) is MiniMaxRateLimitError
+    assert error.status_code == 429
+    assert error.in_body
+    assert error.body == body
+    assert json.loads(error.response.content) == body
+
+
+def test_response_error() -> None:
+    error = CONTEXT.response_error("bad data", {"x": 1})
+    assert str(error) == "bad data [from api.minimax.io, model MiniMax-M2]"
+    assert error.body == {"x": 1}
+    assert error.request.url.host == "api.minimax.io"
+
+
+def test_unfinished_stream() -> None:
+    context = CallContext(url=URL, model="M", streaming=True, chunks=7)
+    error = errors.unfinished_stream(context)
+    assert isinstance(error, MiniMaxResponseError)
+    assert "ended after 7 chunks without a finish_reason" in str(error)
+
+
+# --- checking received data ---
+
+
+def completion(**message: Any) -> dict[str, Any]:
+    return {
+        "id": "1",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": "hi", **message},
+            }
+        ],
+        "base_resp": {"status_code": 0, "status_msg": ""},
+    }
+
+
+def test_check_completion_accepts_a_good_body() -> None:
+    body = completion(
+        reasoning_details=[
+            {
+                "type": "reasoning.text",
+                "id": "r",
+                "format": "f",
+                "index": 0,
+                "text": "t",
+            }
+        ],
+        tool_calls=[
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "f", "arguments": "{}"},
+            }
+        ],
+    )
+    assert errors.check_completion(body, CONTEXT) is body
+
+
+def test_check_completion_accepts_an_openai_object() -> None:
+    body = completion()
+    parsed = openai.types.chat.ChatCompletion.construct(**body)
+    assert errors.check_completion(parsed, CONTEXT)["choices"][0]["message"][
+        "content"
+    ] == ("hi")
+
+
+BAD_COMPLETIONS: dict[str, tuple[Any, str]] = {
+    "text": ("<html>oops</html>", "not a JSON object: '<html>oops</html>'"),
+    "list": ([1], "not a JSON object"),
+    "no_choices_key": ({"id": "1"}, "has null for choices"),
+    "null_choices": ({"choices": None}, "has null for choices"),
+    "empty_choices": ({"choices": []}, "has no choices"),
+    "choice_not_object": ({"choices": ["x"]}, "a string for choices[0]"),
+    "no_message": (
+        {"choices": [{"finish_reason": "stop"}]},
+        "choices[0].message is null",
+    ),
+    "content_number": (completion(content=5), "message.content is a number"),
+    "tool_calls_object": (completion(tool_calls={}), "tool_calls is an object"),
+    "arguments_object": (
+        completion(tool_calls=[{"function": {"name": "f", "arguments": {}}}]),
+        "function.arguments is an object",
+    ),
+    "details_text_list": (
+        completion(reasoning_details=[{"text": []}]),
+        "reasoning_details[0].text is a list",
+    ),
+    "no_finish_reason": (
+        {
+            "choices": [
+                {
+                    "message": {"role": "assistant", "content": "half"},
+                    "finish_reason": None,
+                }
+            ]
+        },
+        "choices[0] has no finish_reason",
+    ),
+    "not_assistant": (completion(role="user"), "message.role is 'user'"),
+    "no_role": (completion(role=None), "message.role is None"),
+    "arguments_not_object": (
+        completion(tool_calls=[{"function": {"name": "f", "arguments": "5"}}]),
+        "arguments are JSON but not a JSON object",
+    ),
+    "no_function": (completion(tool_calls=[{"id": "c"}]), "function is null"),
+    "usage_text": ({**completion(), "usage": {"prompt_tokens": "3"}}, "usage.prompt"),
+    "model_number": ({**completion(), "model": 5}, "the response.model is a number"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_COMPLETIONS))
+def test_check_completion_rejects(case: str) -> None:
+    body, problem = BAD_COMPLETIONS[case]
+    with pytest.raises(MiniMaxResponseError, match="MiniMax sent") as info:
+        errors.check_completion(body, CONTEXT)
+    assert problem in str(info.value)
+    assert info.value.body == body
+
+
+def test_check_completion_raises_the_reported_failure() -> None:
+    body = {"choices": None, "base_resp": {"status_code": 2056, "status_msg": "u"}}
+    with pytest.raises(MiniMaxUsageLimitError):
+        errors.check_completion(body, CONTEXT)
+    with pytest.raises(MiniMaxServerError, match="boom"):
+        errors.check_completion({"error": "boom"}, CONTEXT)
+
+
+@pytest.mark.parametrize(
+    "chunk",
+    [
+        {"choices": [{"index": 0, "delta": {"content": "a"}}]},
+        {"choices": [{"index": 0, "delta": {"role": ""}, "finish_reason": "stop"}]},
+        {"choices": None, "usage": None},
+        {"choices": [], "usage": {"total_tokens": 3}},
+        {"id": "no choices"},
+        {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {}}]}}]},
+    ],
+)
+def test_check_chunk_accepts(chunk: Any) -> None:
+    errors.check_chunk(chunk, CONTEXT)
+
+
+BAD_CHUNKS: dict[str, tuple[Any, str]] = {
+    "not_object": ("text", "stream chunk that is a string"),
+    "choices_object": ({"choices": {}}, "has an object for choices"),
+    "two_choices": ({"choices": [{}, {}]}, "has 2 choices; MiniMax sends one"),
+    "delta_list": ({"choices": [{"delta": []}]}, "delta is a list"),
+    "content_list": (
+        {"choices": [{"delta": {"content": ["a"]}}]},
+        "delta.content is a list",
+    ),
+    "finish_number": (
+        {"choices": [{"delta": {}, "finish_reason": 1}]},
+        "finish_reason is a number",
+    ),
+    "tool_index_string": (
+        {"choices": [{"delta": {"tool_calls": [{"index": "0", "function": {}}]}}]},
+        "tool_calls[0].index is a string",
+    ),
+    "tool_without_function": (
+        {"choices": [{"delta": {"tool_calls": [{"index": 0}]}}]},
+        "tool_calls[0].function is null",
+    ),
+    "user_role": ({"choices": [{"delta": {"role": "user"}}]}, "role is 'user'"),
+    "null_delta": ({"choices": [{"delta": None}]}, "delta is null"),
+    "usage_details": (
+        {"choices": [], "usage": {"completion_tokens_details": []}},
+        "usage.completion_tokens_details is a list",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CHUNKS))
+def test_check_chunk_rejects(case: str) -> None:
+    chunk, problem = BAD_CHUNKS[case]
+    with pytest.raises(MiniMaxResponseError) as info:
+        errors.check_chunk(chunk, CONTEXT)
+    assert problem in str(info.value)
+    assert info.value.body == chunk
+
+
+def test_check_chunk_raises_the_reported_failure() -> None:
+    chunk = {"choices": None, "base_resp": {"status_code": 1027, "status_msg": "o"}}
+    with pytest.raises(MiniMaxContentFilterError) as info:
+        errors.check_chunk(chunk, CONTEXT)
+    assert info.value.in_body
+
+
+# --- translating what ChatOpenAI raises ---
+
+
+def test_translate_leaves_ours_timeouts_and_others_alone() -> None:
+    request = CONTEXT.stand_in_request()
+    assert errors.translate(CONTEXT.response_error("x", None), CONTEXT) is None
+    assert errors.translate(openai.APITimeoutError(request), CONTEXT) is None
+    assert errors.translate(ValueError("unrelated"), CONTEXT) is None
+
+
+def test_translate_status_error() -> None:
+    plain = openai.RateLimitError(
+        "Error code: 429", response=response(429, envelope("rl (1002)")), body=None
+    )
+    translated = errors.translate(plain, CONTEXT)
+    assert isinstance(translated, MiniMaxRateLimitError)
+    assert translated.minimax_code == 1002
+
+
+def test_translate_unwraps_ours_from_langchain_openai() -> None:
+    ours = CONTEXT.failure_error(Failure(1002, "rl", in_body=True), {})
+    with pytest.raises(openai.RateLimitError) as info:
+        try:
+            raise ours
+        except openai.RateLimitError as e:
+            raise openai.RateLimitError(
+                e.message, response=e.response, body=None
+            ) from e
+    assert info.value is not ours
+    assert errors.translate(info.value, CONTEXT) is ours
+
+
+def test_translating_raises_the_unwrapped_error_alone() -> None:
+    ours = CONTEXT.response_error("x", None)
+    with pytest.raises(MiniMaxResponseError) as info, errors.translating(CONTEXT):
+        try:
+            raise ours
+        except MiniMaxResponseError as e:
+            raise openai.APIError("wrapped", e.request, body=None) from e
+    assert info.value is ours
+    assert info.value.__suppress_context__
+
+
+def test_translating_chains_the_original() -> None:
+    original = openai.AuthenticationError(
+        "Error code: 401",
+        response=response(401, envelope("login fail (1004)")),
+        body=None,
+    )
+    with pytest.raises(MiniMaxAuthenticationError) as info, errors.translating(CONTEXT):
+        raise original
+    assert info.value.__cause__ is original
+
+
+@pytest.mark.parametrize(("streaming", "chunks"), [(False, 0), (True, 0), (True, 4)])
+def test_translate_connection_error(streaming: bool, chunks: int) -> None:
+    context = CallContext(url=URL, model="M", streaming=streaming, chunks=chunks)
+    request = context.stand_in_request()
+    try:
+        try:
+            raise httpx.RemoteProtocolError("peer closed connection")
+        except httpx.RemoteProtocolError as e:
+            raise openai.APIConnectionError(request=request) from e
+    except openai.APIConnectionError as error:
+        translated = errors.translate(error, context)
+    assert isinstance(translated, MiniMaxConnectionError)
+    assert translated.request is request
+    assert "(RemoteProtocolError: peer closed connection)" in str(translated)
+    if chunks:
+        assert "broke after 4 stream chunks" in str(translated)
+    else:
+        assert "Could not get an answer from MiniMax at api.minimax.io" in (
+            str(translated)
+        )
+
+
+def test_translate_transport_errors_the_sdk_lets_out() -> None:
+    # openai<3 lets a stream's transport errors out unwrapped.
+    request = CONTEXT.stand_in_request()
+    streaming = CallContext(url=URL, model="M", streaming=True, chunks=3)
+    cut = errors.translate(
+        httpx.RemoteProtocolError("peer closed", request=request), streaming
+    )
+    assert isinstance(cut, MiniMaxConnectionError)
+    assert "broke after 3 stream chunks (RemoteProtocolError: peer closed)" in str(cut)
+    timeout = errors.translate(httpx.ReadTimeout("slow", request=request), streaming)
+    assert isinstance(timeout, openai.APITimeoutError)
+    assert isinstance(timeout, ModelTimeoutError)
+    assert timeout.request is request
+
+
+def test_translate_json_error() -> None:
+    try:
+        json.loads("{not json")
+    except json.JSONDecodeError as error:
+        body_error = errors.translate(error, CONTEXT)
+        stream_error = errors.translate(
+            error, CallContext(url=URL, model="M", streaming=True, chunks=2)
+        )
+        error.response = response(200, b"{not json", "http://other.host/v1")  # type: ignore[attr-defined]
+        attached = errors.translate(error, CONTEXT)
+    assert isinstance(body_error, MiniMaxResponseError)
+    assert "a response body that is not valid JSON" in str(body_error)
+    assert body_error.body == "{not json"
+    assert isinstance(stream_error, MiniMaxResponseError)
+    assert "a stream chunk (after 2 good ones)" in str(stream_error)
+    assert isinstance(attached, MiniMaxResponseError)
+    assert attached.request.url.host == "other.host"
