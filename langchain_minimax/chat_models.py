@@ -382,9 +382,11 @@ class ChatMiniMax(ChatOpenAI):
     ) -> dict:
         check_params(self.model_name, kwargs)
         warn_ignored(name for name in IGNORED_PARAMS if name in kwargs)
-        messages = self._convert_input(input_).to_messages()
+        prompt = self._convert_input(input_)
+        messages = prompt.to_messages()
         check_media(self.model_name, messages)
-        payload = super()._get_request_payload(messages, stop=stop, **kwargs)
+        # The prompt value, not the list: the parent would convert it again.
+        payload = super()._get_request_payload(prompt, stop=stop, **kwargs)
         for name in IGNORED_PARAMS:
             payload.pop(name, None)
         extra_body = request_extra_body(

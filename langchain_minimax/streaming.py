@@ -25,7 +25,7 @@ from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
 
-_REPEATED_DETAIL_KEYS = frozenset({"type", "id", "format"})
+_REPEATED_DETAIL_KEYS = ("type", "id", "format")
 
 _START, _THINKING, _ANSWER = range(3)
 
@@ -60,13 +60,23 @@ class StreamState:
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
             return chunk
-        finish_reason = (chunk.generation_info or {}).get("finish_reason")
+        info = chunk.generation_info
+        finish_reason = info.get("finish_reason") if info else None
         if finish_reason:
             self.finish_reason = finish_reason
-        details = message.additional_kwargs.get("reasoning_details")
+        kwargs = message.additional_kwargs
+        details = kwargs.get("reasoning_details")
         if details:
-            message.additional_kwargs["reasoning_details"] = self._dedupe(details)
-        if isinstance(message.content, str) and (message.content or self._held):
+            kwargs["reasoning_details"] = self._dedupe(
+                details, kwargs.get("reasoning_content")
+            )
+        # Once past the think block (or without one) content passes unchanged.
+        content = message.content
+        if (
+            self._phase != _ANSWER
+            and isinstance(content, str)
+            and (content or self._held)
+        ):
             self._inline(message, final=bool(finish_reason))
         return chunk
 
@@ -78,15 +88,26 @@ class StreamState:
         self._inline(message, final=True)
         return ChatGenerationChunk(message=message)
 
-    def _dedupe(self, details: list[Any]) -> list[Any]:
+    def _dedupe(self, details: list[Any], flat: Any) -> list[Any]:
+        """Drop the repeated keys; share the text with an equal flat string.
+
+        MiniMax sends each reasoning piece twice, in `reasoning_content` and in
+        the one `reasoning_details` entry. Pointing the entry at the flat
+        string when they are equal keeps one copy per chunk in memory (the
+        stream keeps every chunk until it ends); the values are unchanged.
+        """
+        share = isinstance(flat, str) and len(details) == 1
         out = []
         for entry in details:
             if not isinstance(entry, dict) or "index" not in entry:
                 out.append(entry)
             elif entry["index"] in self._seen_indexes:
-                out.append(
-                    {k: v for k, v in entry.items() if k not in _REPEATED_DETAIL_KEYS}
-                )
+                trimmed = entry.copy()
+                for key in _REPEATED_DETAIL_KEYS:
+                    trimmed.pop(key, None)
+                if share and trimmed.get("text") == flat:
+                    trimmed["text"] = flat
+                out.append(trimmed)
             else:
                 self._seen_indexes.add(entry["index"])
                 out.append(entry)

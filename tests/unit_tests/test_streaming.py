@@ -262,3 +262,31 @@ def test_state_records_finish_reason() -> None:
         state.process(gen)
     assert state.finish_reason == "stop"
     assert StreamState().finish_reason is None
+
+
+def test_repeated_reasoning_pieces_share_one_string() -> None:
+    """Each chunk keeps its reasoning piece once in memory, not twice."""
+    state = StreamState()
+    raws = _chunks("abcdef", "", [], True, [2, 4])
+    for raw in raws[:3]:  # As parsed from JSON: equal but distinct strings.
+        delta = raw["choices"][0]["delta"]
+        delta["reasoning_details"][0]["text"] = "".join(
+            list(delta["reasoning_content"])
+        )
+        assert delta["reasoning_details"][0]["text"] is not delta["reasoning_content"]
+    gens = [
+        state.process(gen)
+        for raw in raws
+        if (gen := MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {}))
+    ]
+    later = [g.message.additional_kwargs for g in gens[1:3]]
+    assert [kwargs["reasoning_details"] for kwargs in later] == [
+        [{"index": 0, "text": "cd"}],
+        [{"index": 0, "text": "ef"}],
+    ]
+    for kwargs in later:
+        assert kwargs["reasoning_details"][0]["text"] is kwargs["reasoning_content"]
+    # The received dicts are not changed.
+    assert raws[1]["choices"][0]["delta"]["reasoning_details"][0]["type"] == (
+        "reasoning.text"
+    )
