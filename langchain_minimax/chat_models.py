@@ -578,6 +578,9 @@ class ChatMiniMax(ChatOpenAI):
             streaming=streaming,
         )
 
+    def _stream_context(self) -> errors.CallContext:
+        return self._call_context(streaming=True)
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -621,7 +624,7 @@ class ChatMiniMax(ChatOpenAI):
         default_chunk_class: type,
         base_generation_info: dict | None,
     ) -> ChatGenerationChunk | None:
-        errors.check_chunk(chunk, self._call_context(streaming=True))
+        errors.check_chunk(chunk, self._stream_context)
         generation_chunk = super()._convert_chunk_to_generation_chunk(
             chunk, default_chunk_class, base_generation_info
         )

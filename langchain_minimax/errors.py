@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
@@ -261,12 +261,12 @@ def read_failure(body: object) -> Failure | None:
         The failure, or `None` when `body` reports none (`base_resp` with
         status 0 is success).
     """
-    if not isinstance(body, Mapping):
+    if not isinstance(body, dict):
         return None
     request_id = body.get("request_id")
     request_id = request_id if isinstance(request_id, str) and request_id else None
     error = body.get("error")
-    if error and isinstance(error, Mapping):
+    if error and isinstance(error, dict):
         message = error.get("message")
         code, text = _split_code(message if isinstance(message, str) else "")
         if code is None:
@@ -276,7 +276,7 @@ def read_failure(body: object) -> Failure | None:
         code, text = _split_code(str(error))
         return Failure(code, text, request_id)
     base_resp = body.get("base_resp")
-    if isinstance(base_resp, Mapping):
+    if isinstance(base_resp, dict):
         code = _as_code(base_resp.get("status_code"))
         if code is not None and code != 0:
             message = base_resp.get("status_msg")
@@ -646,7 +646,7 @@ def _kind(value: object) -> str:
         return "a string"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "an object"
     return type(value).__name__
 
@@ -661,9 +661,11 @@ def _fields_problem(
 ) -> str | None:
     for field in fields:
         value = obj.get(field)
-        if not _typed(value, kind):
-            expected = {str: "a string", int: "a number", list: "a list"}[kind]
-            return f"{what}.{field} is {_kind(value)}, not {expected}"
+        # The exact-type test first: this runs for every field of every chunk.
+        if value is None or value.__class__ is kind or _typed(value, kind):
+            continue
+        expected = {str: "a string", int: "a number", list: "a list"}[kind]
+        return f"{what}.{field} is {_kind(value)}, not {expected}"
     return None
 
 
@@ -678,10 +680,10 @@ def _arguments_problem(arguments: str, what: str) -> str | None:
 
 
 def _tool_call_problem(call: object, what: str, *, streamed: bool) -> str | None:
-    if not isinstance(call, Mapping):
+    if not isinstance(call, dict):
         return f"{what} is {_kind(call)}, not an object"
     function = call.get("function")
-    if not isinstance(function, Mapping):
+    if not isinstance(function, dict):
         return f"{what}.function is {_kind(function)}, not an object"
     problem = _fields_problem(call, ("id", "type"), str, what)
     if streamed:
@@ -701,7 +703,7 @@ def _tool_call_problem(call: object, what: str, *, streamed: bool) -> str | None
 
 def _message_problem(message: object, what: str, *, streamed: bool) -> str | None:
     """What in a response message or stream delta LangChain could not read."""
-    if not isinstance(message, Mapping):
+    if not isinstance(message, dict):
         return f"{what} is {_kind(message)}, not an object"
     role = message.get("role")
     if role != "assistant" and not (streamed and role in (None, "")):
@@ -711,36 +713,35 @@ def _message_problem(message: object, what: str, *, streamed: bool) -> str | Non
     ) or _fields_problem(message, ("reasoning_details", "tool_calls"), list, what)
     if problem is not None:
         return problem
-    if not _typed(message.get("function_call"), Mapping):
+    if not _typed(message.get("function_call"), dict):
         return f"{what}.function_call is {_kind(message['function_call'])}"
+    # Entry names are formatted only for a problem: this runs for every chunk.
     for position, detail in enumerate(message.get("reasoning_details") or []):
-        entry = f"{what}.reasoning_details[{position}]"
-        if not isinstance(detail, Mapping):
-            return f"{entry} is {_kind(detail)}, not an object"
-        problem = _fields_problem(
-            detail, ("type", "id", "format", "text"), str, entry
-        ) or _fields_problem(detail, ("index",), int, entry)
+        if not isinstance(detail, dict):
+            problem = f" is {_kind(detail)}, not an object"
+        else:
+            problem = _fields_problem(
+                detail, ("type", "id", "format", "text"), str, ""
+            ) or _fields_problem(detail, ("index",), int, "")
         if problem is not None:
-            return problem
+            return f"{what}.reasoning_details[{position}]{problem}"
     for position, call in enumerate(message.get("tool_calls") or []):
-        problem = _tool_call_problem(
-            call, f"{what}.tool_calls[{position}]", streamed=streamed
-        )
+        problem = _tool_call_problem(call, "", streamed=streamed)
         if problem is not None:
-            return problem
+            return f"{what}.tool_calls[{position}]{problem}"
     return None
 
 
 def _usage_problem(usage: object) -> str | None:
     if usage is None:
         return None
-    if not isinstance(usage, Mapping):
+    if not isinstance(usage, dict):
         return f"usage is {_kind(usage)}, not an object"
     for field, value in usage.items():
         if field.endswith("_tokens") and not _typed(value, int):
             return f"usage.{field} is {_kind(value)}, not a number"
         if field.endswith("_details"):
-            if not _typed(value, Mapping):
+            if not _typed(value, dict):
                 return f"usage.{field} is {_kind(value)}, not an object"
             for key, count in (value or {}).items():
                 if key.endswith("_tokens") and not _typed(count, int):
@@ -761,7 +762,7 @@ def _body_problem(body: Mapping[str, Any], what: str, *, streamed: bool) -> str 
     if not isinstance(choices, list):
         return f"{what} has {_kind(choices)} for choices, not a list"
     for position, choice in enumerate(choices):
-        if not isinstance(choice, Mapping):
+        if not isinstance(choice, dict):
             return f"{what} has {_kind(choice)} for choices[{position}]"
     return None
 
@@ -842,12 +843,13 @@ def check_completion(response: object, context: CallContext) -> dict[str, Any]:
     return body
 
 
-def check_chunk(chunk: object, context: CallContext) -> None:
+def check_chunk(chunk: object, context: Callable[[], CallContext]) -> None:
     """Check one streamed chunk before it is read into a message chunk.
 
     Args:
         chunk: The parsed chunk.
-        context: Where the call went.
+        context: Makes the call's context, called only to raise (this check
+            runs for every chunk).
 
     Raises:
         MiniMaxAPIStatusError: The subclass for the case, if the chunk reports
@@ -856,14 +858,14 @@ def check_chunk(chunk: object, context: CallContext) -> None:
             choice (MiniMax sends one), a choice without a delta object, or a
             field LangChain reads of the wrong type.
     """
-    if not isinstance(chunk, Mapping):
-        raise context.response_error(
+    if not isinstance(chunk, dict):
+        raise context().response_error(
             f"MiniMax sent a stream chunk that is {_kind(chunk)}, not an object",
             chunk,
         )
     failure = read_failure(chunk)
     if failure is not None:
-        raise context.failure_error(failure, chunk)
+        raise context().failure_error(failure, chunk)
     problem = _body_problem(chunk, "the chunk", streamed=True)
     choices = (chunk.get("choices") or []) if problem is None else []
     if len(choices) > 1:
@@ -876,7 +878,7 @@ def check_chunk(chunk: object, context: CallContext) -> None:
         if problem is None and not _typed(finish, str):
             problem = f"the chunk's finish_reason is {_kind(finish)}"
     if problem is not None:
-        raise context.response_error(
+        raise context().response_error(
             f"MiniMax sent an unusable stream chunk: {problem}", chunk
         )
 

@@ -550,7 +550,7 @@ def test_check_completion_raises_the_reported_failure() -> None:
     ],
 )
 def test_check_chunk_accepts(chunk: Any) -> None:
-    errors.check_chunk(chunk, CONTEXT)
+    errors.check_chunk(chunk, lambda: CONTEXT)
 
 
 BAD_CHUNKS: dict[str, tuple[Any, str]] = {
@@ -587,7 +587,7 @@ BAD_CHUNKS: dict[str, tuple[Any, str]] = {
 def test_check_chunk_rejects(case: str) -> None:
     chunk, problem = BAD_CHUNKS[case]
     with pytest.raises(MiniMaxResponseError) as info:
-        errors.check_chunk(chunk, CONTEXT)
+        errors.check_chunk(chunk, lambda: CONTEXT)
     assert problem in str(info.value)
     assert info.value.body == chunk
 
@@ -595,7 +595,7 @@ def test_check_chunk_rejects(case: str) -> None:
 def test_check_chunk_raises_the_reported_failure() -> None:
     chunk = {"choices": None, "base_resp": {"status_code": 1027, "status_msg": "o"}}
     with pytest.raises(MiniMaxContentFilterError) as info:
-        errors.check_chunk(chunk, CONTEXT)
+        errors.check_chunk(chunk, lambda: CONTEXT)
     assert info.value.in_body
 
 
