@@ -795,9 +795,9 @@ def bench_concurrent(report: Report, c: Contenders, sizes: Sizes) -> None:
                 bound=1.05 if same_transport else None,
                 note=""
                 if same_transport
-                else "ChatOpenAI's default async client allows 1,000 connections"
-                " with TCP keepalive options; ChatMiniMax's builds httpx's default"
-                " (100 connections, no socket options)",
+                else "each model's own default async client: ChatOpenAI's sets"
+                " langchain-openai's TCP keepalive socket options, ChatMiniMax's"
+                " does not (both allow 1,000 connections)",
             )
         )
 
@@ -1219,6 +1219,7 @@ def machine_info(emulator_mode: str) -> dict[str, Any]:
         "langchain-openai",
         "openai",
         "httpx",
+        "httpx2",
         "pydantic",
     ):
         with contextlib.suppress(metadata.PackageNotFoundError):
