@@ -146,6 +146,9 @@ class Row:
     note: str = ""
     cpu: dict[str, float] = field(default_factory=dict)
     cpu_ratio: float | None = None
+    gc: dict[str, float] = field(default_factory=dict)
+    full_gcs: dict[str, float] = field(default_factory=dict)
+    nogc_ratio: float | None = None
 
     @property
     def holds(self) -> bool | None:
@@ -192,11 +195,19 @@ class Samples:
 
     CPU time is this process's (`time.process_time`): the client's own work
     (the emulator runs in another process). Other processes' load disturbs it
-    less than the wall clock, though on a shared VM it still slows it.
+    less than the wall clock, though on a shared VM it still slows it. `gc`
+    is the time spent in garbage collections during each call and `full_gcs`
+    how many of them were full (generation 2) collections.
     """
 
     wall: dict[str, list[float]]
     cpu: dict[str, list[float]]
+    gc: dict[str, list[float]] = field(default_factory=dict)
+    full_gcs: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, names: Sequence[str]) -> Samples:
+        return cls(*({name: [] for name in names} for _ in range(4)))  # type: ignore[arg-type]
 
     def medians(self, scale: float = 1.0) -> tuple[dict[str, float], dict[str, float]]:
         return (
@@ -205,7 +216,36 @@ class Samples:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return {"wall": self.wall, "cpu": self.cpu}
+        return {
+            "wall": self.wall,
+            "cpu": self.cpu,
+            "gc": self.gc,
+            "full_gcs": self.full_gcs,
+        }
+
+
+class _GCClock:
+    """Time spent in garbage collection, through `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.full = 0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+            return
+        self.seconds += time.perf_counter() - self._start
+        if info["generation"] == 2:
+            self.full += 1
+
+    def reset(self) -> None:
+        self.seconds, self.full = 0.0, 0
+
+
+GC_CLOCK = _GCClock()
 
 
 def _order(names: list[str], round_: int, every: dict[str, int]) -> list[str]:
@@ -238,16 +278,19 @@ def interleave(
     for _ in range(warmup):
         for name in names:
             contenders[name]()
-    out = Samples({name: [] for name in names}, {name: [] for name in names})
+    out = Samples.empty(names)
     for round_ in range(rounds):
         for name in _order(names, round_, every or {}):
             function = contenders[name]
             if collect:
                 gc.collect()
+            GC_CLOCK.reset()
             cpu, wall = time.process_time(), time.perf_counter()
             function()
             out.wall[name].append(time.perf_counter() - wall)
             out.cpu[name].append(time.process_time() - cpu)
+            out.gc[name].append(GC_CLOCK.seconds)
+            out.full_gcs[name].append(GC_CLOCK.full)
     return out
 
 
@@ -263,16 +306,19 @@ async def ainterleave(
     for _ in range(warmup):
         for name in names:
             await contenders[name]()
-    out = Samples({name: [] for name in names}, {name: [] for name in names})
+    out = Samples.empty(names)
     for round_ in range(rounds):
         for name in _order(names, round_, every or {}):
             function = contenders[name]
             if collect:
                 gc.collect()
+            GC_CLOCK.reset()
             cpu, wall = time.process_time(), time.perf_counter()
             await function()
             out.wall[name].append(time.perf_counter() - wall)
             out.cpu[name].append(time.process_time() - cpu)
+            out.gc[name].append(GC_CLOCK.seconds)
+            out.full_gcs[name].append(GC_CLOCK.full)
     return out
 
 
@@ -505,7 +551,7 @@ def timed_row(
     """A table row of per-contender statistics and ChatMiniMax/ChatOpenAI ratios."""
     wall = {n: stat(times) * scale for n, times in samples.wall.items()}
     cpu = {n: stat(times) * scale for n, times in samples.cpu.items() if n != CEIL}
-    return Row(
+    row = Row(
         item,
         name,
         unit,
@@ -516,6 +562,17 @@ def timed_row(
         cpu=cpu,
         cpu_ratio=cpu[MMX] / cpu[OAI],
     )
+    if samples.gc:
+        row.gc = {n: stat(t) * scale for n, t in samples.gc.items() if n != CEIL}
+        row.full_gcs = {
+            n: median(counts) for n, counts in samples.full_gcs.items() if n != CEIL
+        }
+        without = {
+            n: stat([c - g for c, g in zip(samples.cpu[n], samples.gc[n], strict=True)])
+            for n in (OAI, MMX)
+        }
+        row.nogc_ratio = without[MMX] / without[OAI]
+    return row
 
 
 def bench_invoke(report: Report, c: Contenders, sizes: Sizes) -> None:
@@ -738,9 +795,9 @@ def bench_concurrent(report: Report, c: Contenders, sizes: Sizes) -> None:
                 bound=1.05 if same_transport else None,
                 note=""
                 if same_transport
-                else "ChatOpenAI's default async client allows 1,000 connections"
-                " with TCP keepalive options; ChatMiniMax's builds httpx's default"
-                " (100 connections, no socket options)",
+                else "each model's own default async client: ChatOpenAI's sets"
+                " langchain-openai's TCP keepalive socket options, ChatMiniMax's"
+                " does not (both allow 1,000 connections)",
             )
         )
 
@@ -1162,6 +1219,7 @@ def machine_info(emulator_mode: str) -> dict[str, Any]:
         "langchain-openai",
         "openai",
         "httpx",
+        "httpx2",
         "pydantic",
     ):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -1258,6 +1316,28 @@ def render(report: Report) -> str:
             cells = [_fmt(row.cpu.get(name)) for name in (SDK, OAI, MMX)]
             lines.append(
                 f"| {row.item} | {row.name} | {row.unit} | " + " | ".join(cells) + " |"
+            )
+    lines += [
+        "",
+        "Garbage collection during the timed calls: median time in collections"
+        " (same unit as the row), median number of full collections per call, and"
+        " the CPU ratio with the collection time taken out:",
+        "",
+        f"| # | measurement | unit | {SDK} | {OAI} | {MMX} | full GCs"
+        f" ({SDK} / {OAI} / {MMX}) | ratio (CPU - GC) |",
+        "|---|---|---|---:|---:|---:|---|---:|",
+    ]
+    for row in report.rows:
+        if any(row.gc.values()):
+            cells = [_fmt(row.gc.get(name)) for name in (SDK, OAI, MMX)]
+            counts = " / ".join(
+                "—" if name not in row.full_gcs else f"{row.full_gcs[name]:g}"
+                for name in (SDK, OAI, MMX)
+            )
+            lines.append(
+                f"| {row.item} | {row.name} | {row.unit} | "
+                + " | ".join(cells)
+                + f" | {counts} | {_ratio(row.nogc_ratio)} |"
             )
     lines += [
         "",
