@@ -17,16 +17,24 @@ A chat-completion body or stream event that is not a JSON object raises
 
 Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
+
+`WireCompletions` and `AsyncWireCompletions` are the chat-completions resources
+`ChatMiniMax` calls: they return each completion and stream chunk as the JSON
+object the service sent instead of an SDK model. langchain-openai turns every
+SDK model straight back into that dict (`model_dump()`), and building the model
+is most of a streamed chunk's client-side cost; `root_client` still returns SDK
+models to anyone who uses it directly.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from openai.resources.chat.completions import AsyncCompletions, Completions
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import errors
@@ -164,11 +172,62 @@ async def _achecked_stream(
     )
 
 
-def _check_parsed(data: object, cast_to: type, response: httpx.Response) -> None:
+class _WireCompletion(openai.BaseModel):
+    """Marks a chat completion to hand on as its JSON dict; never built."""
+
+
+class _WireChunk(openai.BaseModel):
+    """Marks a stream chunk to hand on as its JSON dict; never built."""
+
+
+_COMPLETIONS_PATH = "/chat/completions"
+
+
+def _wire_post(post: Callable[..., _T], streams: type) -> Callable[..., _T]:
+    """`post`, asking for dicts instead of SDK models on chat-completion calls."""
+
+    def wire_post(path: str, **kwargs: Any) -> _T:
+        if path == _COMPLETIONS_PATH and kwargs.get("cast_to") is ChatCompletion:
+            kwargs["cast_to"] = _WireCompletion
+            if kwargs.get("stream_cls") is not None:
+                kwargs["stream_cls"] = streams[_WireChunk]  # type: ignore[index]
+        return post(path, **kwargs)
+
+    return wire_post
+
+
+class WireCompletions(Completions):
+    """`chat.completions` whose `create` returns the JSON the service sent.
+
+    A completion is a dict, a stream yields dicts; the failure checks of
+    `MiniMaxOpenAI` apply as to SDK models.
+    """
+
+    def __init__(self, client: openai.OpenAI) -> None:
+        super().__init__(client)
+        self._post = _wire_post(client.post, openai.Stream)  # type: ignore[method-assign]
+
+
+class AsyncWireCompletions(AsyncCompletions):
+    """The async counterpart of `WireCompletions`."""
+
+    def __init__(self, client: openai.AsyncOpenAI) -> None:
+        super().__init__(client)
+        self._post = _wire_post(client.post, openai.AsyncStream)  # type: ignore[method-assign]
+
+
+def _check_parsed(
+    data: object, cast_to: type, response: httpx.Response
+) -> object | None:
+    """The parsed JSON when it is to be handed on as is; check chat completions."""
+    if cast_to is _WireCompletion or cast_to is _WireChunk:
+        errors.check_parsed(data, response.request, streamed=cast_to is _WireChunk)
+        return data
     if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
         errors.check_parsed(
             data, response.request, streamed=cast_to is ChatCompletionChunk
         )
+    return None
 
 
 def _retry_decision(response: httpx.Response) -> bool | None:
@@ -201,7 +260,8 @@ class MiniMaxOpenAI(openai.OpenAI):
     def _process_response_data(
         self, *, data: object, cast_to: type[_T], response: httpx.Response
     ) -> _T:
-        _check_parsed(data, cast_to, response)
+        if (wire := _check_parsed(data, cast_to, response)) is not None:
+            return wire  # type: ignore[return-value]
         return super()._process_response_data(
             data=data, cast_to=cast_to, response=response
         )
@@ -244,7 +304,8 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
     def _process_response_data(
         self, *, data: object, cast_to: type[_T], response: httpx.Response
     ) -> _T:
-        _check_parsed(data, cast_to, response)
+        if (wire := _check_parsed(data, cast_to, response)) is not None:
+            return wire  # type: ignore[return-value]
         return super()._process_response_data(
             data=data, cast_to=cast_to, response=response
         )

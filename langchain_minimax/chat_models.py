@@ -34,7 +34,12 @@ from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
 from langchain_minimax import errors
-from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
+from langchain_minimax._client import (
+    AsyncMiniMaxOpenAI,
+    AsyncWireCompletions,
+    MiniMaxOpenAI,
+    WireCompletions,
+)
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -347,7 +352,7 @@ class ChatMiniMax(ChatOpenAI):
                 self.minimax_api_base, self.request_timeout
             )
             self.root_client = MiniMaxOpenAI(**client_params, http_client=http_client)
-            self.client = self.root_client.chat.completions
+            self.client = WireCompletions(self.root_client)
         if not self.async_client:
             http_async_client = self.http_async_client or (
                 _get_default_async_httpx_client(
@@ -359,7 +364,7 @@ class ChatMiniMax(ChatOpenAI):
                 http_client=http_async_client,
                 stream_chunk_timeout=self.stream_chunk_timeout,
             )
-            self.async_client = self.root_async_client.chat.completions
+            self.async_client = AsyncWireCompletions(self.root_async_client)
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:

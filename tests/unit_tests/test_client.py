@@ -1,0 +1,187 @@
+"""The chat-completions resources ChatMiniMax calls hand on the JSON as sent.
+
+`ChatMiniMax.client` / `async_client` skip building `openai` models that
+langchain-openai would dump straight back to dicts; `root_client` is untouched.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from langchain_minimax import (
+    ChatMiniMax,
+    MiniMaxResponseError,
+)
+from langchain_minimax._client import AsyncWireCompletions, WireCompletions
+from langchain_minimax.testing import Fault, MiniMaxEmulator, Reply
+
+BODY: dict[str, Any] = {
+    "model": "MiniMax-M2",
+    "messages": [{"role": "user", "content": "hi"}],
+    "extra_body": {"reasoning_split": True},
+}
+REPLY = Reply(reasoning="Think.", content="Hello.", chunk_size=3)
+
+
+def _wire_json(model: ChatMiniMax, emulator: MiniMaxEmulator, *, stream: bool) -> Any:
+    """What the emulator sends for REPLY, read with a plain HTTP client."""
+    emulator.add_reply(REPLY)
+    assert model.minimax_api_key is not None
+    key = model.minimax_api_key.get_secret_value()
+    body = {**BODY, **BODY["extra_body"], "stream": stream}
+    del body["extra_body"]
+    response = httpx.post(
+        emulator.base_url + "/chat/completions",
+        json=body,
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    if not stream:
+        return response.json()
+    return [
+        json.loads(line[len("data: ") :])
+        for line in response.text.splitlines()
+        if line.startswith("data: ") and line != "data: [DONE]"
+    ]
+
+
+def _without_ids(value: Any) -> Any:
+    """The JSON with the per-response `id` and `created` values removed."""
+    if isinstance(value, list):
+        return [_without_ids(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: _without_ids(item)
+            for key, item in value.items()
+            if key not in ("id", "created")
+        }
+    return value
+
+
+def test_model_uses_the_wire_resources(make_model: Any) -> None:
+    model = make_model()
+    assert isinstance(model.client, WireCompletions)
+    assert isinstance(model.async_client, AsyncWireCompletions)
+    assert model.client._client is model.root_client
+
+
+def test_create_returns_the_body_as_sent(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    model = make_model()
+    expected = _wire_json(model, emulator, stream=False)
+    emulator.add_reply(REPLY)
+    got = model.client.create(**BODY)
+    assert type(got) is dict
+    assert _without_ids(got) == _without_ids(expected)
+
+
+def test_stream_yields_the_chunks_as_sent(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    model = make_model()
+    expected = _wire_json(model, emulator, stream=True)
+    emulator.add_reply(REPLY)
+    got = list(model.client.create(**BODY, stream=True))
+    assert all(type(chunk) is dict for chunk in got)
+    assert _without_ids(got) == _without_ids(expected)
+
+
+async def test_async_create_and_stream_return_dicts(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    emulator.add_replies([REPLY, REPLY])
+    client = make_model().async_client
+    completion = await client.create(**BODY)
+    assert type(completion) is dict
+    assert completion["choices"][0]["message"]["content"] == "Hello."
+    stream = await client.create(**BODY, stream=True)
+    chunks = [chunk async for chunk in stream]
+    assert chunks
+    assert all(type(chunk) is dict for chunk in chunks)
+
+
+def test_raw_response_path_parses_to_dicts(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    emulator.add_reply(REPLY)
+    raw = make_model().client.with_raw_response.create(**BODY)
+    assert type(raw.parse()) is dict
+    assert raw.headers["content-type"].startswith("application/json")
+
+
+def test_include_response_headers_invoke_and_stream(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    emulator.add_replies([REPLY, REPLY])
+    model = make_model(include_response_headers=True)
+    message = model.invoke("hi")
+    assert message.additional_kwargs["reasoning_content"] == "Think."
+    assert "content-type" in message.response_metadata["headers"]
+    chunks = list(model.stream("hi"))
+    assert "headers" in chunks[0].response_metadata
+    total = chunks[0]
+    for chunk in chunks[1:]:
+        total += chunk
+    assert total.content == "Hello."
+
+
+def test_root_client_still_returns_sdk_models(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    emulator.add_replies([REPLY, REPLY])
+    root = make_model().root_client
+    assert isinstance(root.chat.completions.create(**BODY), ChatCompletion)
+    chunks = list(root.chat.completions.create(**BODY, stream=True))
+    assert chunks
+    assert all(isinstance(c, ChatCompletionChunk) for c in chunks)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_wire_resource_still_reads_failures_in_200(
+    make_model: Any, emulator: MiniMaxEmulator, stream: bool
+) -> None:
+    emulator.add_fault(Fault(in_body_200=True, code=2013))
+    # The SDK's own error: ChatMiniMax translates it (see test_errors_wire).
+    with pytest.raises(openai.BadRequestError) as caught:
+        result = make_model().client.create(**BODY, stream=stream)
+        if stream:
+            list(result)
+    assert caught.value.status_code == 400
+    assert caught.value.body["base_resp"]["status_code"] == 2013
+
+
+class _BareJsonStream(http.server.BaseHTTPRequestHandler):
+    """Answers every POST with a stream whose only event is a JSON string."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'data: "not an object"\n\ndata: [DONE]\n\n'
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_bare_json_chunk_raises_a_response_error(make_model: Any) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BareJsonStream)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        model = make_model(base_url=f"http://127.0.0.1:{server.server_port}/v1")
+        with pytest.raises(MiniMaxResponseError, match="stream chunk that is a string"):
+            list(model.stream("hi"))
+    finally:
+        server.shutdown()
+        server.server_close()
