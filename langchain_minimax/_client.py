@@ -205,7 +205,7 @@ class WireCompletions(Completions):
 
     def __init__(self, client: openai.OpenAI) -> None:
         super().__init__(client)
-        self._post = _wire_post(client.post, openai.Stream)  # type: ignore[method-assign]
+        self._post = _wire_post(client.post, openai.Stream)
 
 
 class AsyncWireCompletions(AsyncCompletions):
@@ -213,7 +213,7 @@ class AsyncWireCompletions(AsyncCompletions):
 
     def __init__(self, client: openai.AsyncOpenAI) -> None:
         super().__init__(client)
-        self._post = _wire_post(client.post, openai.AsyncStream)  # type: ignore[method-assign]
+        self._post = _wire_post(client.post, openai.AsyncStream)
 
 
 def _check_parsed(
