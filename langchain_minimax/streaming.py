@@ -2,10 +2,16 @@
 
 Two things cannot be done chunk by chunk without memory of the stream:
 
-* MiniMax repeats `type`, `id` and `format` on every `reasoning_details`
-  fragment, and langchain-core's chunk addition concatenates every string but
-  `id`. Keeping those keys on the first fragment of each `index` only makes the
-  standard `+` rebuild exactly the non-streamed list.
+* MiniMax sends a `reasoning_details` fragment with every reasoning piece,
+  repeating `type`, `id` and `format`, which langchain-core's chunk addition
+  would concatenate. The state collects the fragments of each `index` and puts
+  the whole entries, as a non-streamed response has them, on the chunk that
+  carries the `finish_reason` (or on the last chunk): the standard `+` then
+  rebuilds exactly the non-streamed list. The pieces themselves stream live in
+  `additional_kwargs["reasoning_content"]` and the chunks' reasoning blocks.
+  Not keeping a fragment on every chunk also spares langchain-core, which
+  keeps every chunk until the stream ends, a list and a dict per chunk and a
+  second string merge that grows with the square of the reasoning length.
 * Without `reasoning_split`, `<think>` and `</think>` can be cut anywhere across
   chunks. The state holds back a possible partial tag until the next chunk shows
   what it is, so each chunk's reasoning piece can be put in
@@ -22,10 +28,11 @@ from typing import Any
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.utils._merge import merge_dicts
 
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
 
-_REPEATED_DETAIL_KEYS = ("type", "id", "format")
+_REPEATED_DETAIL_KEYS = frozenset(("type", "id", "format", "index", "text"))
 
 _START, _THINKING, _ANSWER = range(3)
 
@@ -42,7 +49,8 @@ class StreamState:
     """Normalizes the chunks of one MiniMax stream, in order."""
 
     def __init__(self) -> None:
-        self._seen_indexes: set[Any] = set()
+        self._entries: dict[Any, dict[str, Any]] = {}
+        self._texts: dict[Any, list[str]] = {}
         self._phase = _START
         self._held = ""
         self.finish_reason: str | None = None
@@ -54,22 +62,22 @@ class StreamState:
             chunk: A chunk from `ChatOpenAI`'s chunk conversion.
 
         Returns:
-            The same chunk, with repeated reasoning keys removed and, in inline
-            mode, its reasoning piece recorded and any partial tag held back.
+            The same chunk: its `reasoning_details` fragments collected (the
+            whole entries go on the finishing chunk) and, in inline mode, its
+            reasoning piece recorded and any partial tag held back.
         """
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
             return chunk
         info = chunk.generation_info
         finish_reason = info.get("finish_reason") if info else None
+        kwargs = message.additional_kwargs
+        details = kwargs.pop("reasoning_details", None)
+        if details and (rest := self._collect(details)):
+            kwargs["reasoning_details"] = rest
         if finish_reason:
             self.finish_reason = finish_reason
-        kwargs = message.additional_kwargs
-        details = kwargs.get("reasoning_details")
-        if details:
-            kwargs["reasoning_details"] = self._dedupe(
-                details, kwargs.get("reasoning_content")
-            )
+            self._attach_details(kwargs)
         # Once past the think block (or without one) content passes unchanged.
         content = message.content
         if (
@@ -81,37 +89,55 @@ class StreamState:
         return chunk
 
     def flush(self) -> ChatGenerationChunk | None:
-        """A last chunk with any text still held back, if the stream ended early."""
-        if not self._held:
+        """A last chunk with what is still held back, if the stream ended early.
+
+        That is a partial tag in inline mode, or `reasoning_details` entries
+        that no finishing chunk carried.
+        """
+        if not self._held and not self._entries:
             return None
         message = AIMessageChunk(content="")
-        self._inline(message, final=True)
+        self._attach_details(message.additional_kwargs)
+        if self._held:
+            self._inline(message, final=True)
         return ChatGenerationChunk(message=message)
 
-    def _dedupe(self, details: list[Any], flat: Any) -> list[Any]:
-        """Drop the repeated keys; share the text with an equal flat string.
+    def _collect(self, details: list[Any]) -> list[Any]:
+        """Collect the fragments that have an `index`; return the others."""
+        rest = []
+        for fragment in details:
+            if not isinstance(fragment, dict) or "index" not in fragment:
+                rest.append(fragment)
+                continue
+            index = fragment["index"]
+            entry = self._entries.get(index)
+            if entry is None:
+                self._entries[index] = {
+                    key: value for key, value in fragment.items() if key != "text"
+                }
+                self._texts[index] = []
+            elif fragment.keys() - _REPEATED_DETAIL_KEYS:
+                # Keys MiniMax does not send today merge as chunk addition would.
+                extra = {
+                    k: v for k, v in fragment.items() if k not in _REPEATED_DETAIL_KEYS
+                }
+                self._entries[index] = merge_dicts(entry, extra)
+            text = fragment.get("text")
+            if isinstance(text, str):
+                self._texts[index].append(text)
+        return rest
 
-        MiniMax sends each reasoning piece twice, in `reasoning_content` and in
-        the one `reasoning_details` entry. Pointing the entry at the flat
-        string when they are equal keeps one copy per chunk in memory (the
-        stream keeps every chunk until it ends); the values are unchanged.
-        """
-        share = isinstance(flat, str) and len(details) == 1
-        out = []
-        for entry in details:
-            if not isinstance(entry, dict) or "index" not in entry:
-                out.append(entry)
-            elif entry["index"] in self._seen_indexes:
-                trimmed = entry.copy()
-                for key in _REPEATED_DETAIL_KEYS:
-                    trimmed.pop(key, None)
-                if share and trimmed.get("text") == flat:
-                    trimmed["text"] = flat
-                out.append(trimmed)
-            else:
-                self._seen_indexes.add(entry["index"])
-                out.append(entry)
-        return out
+    def _attach_details(self, kwargs: dict[str, Any]) -> None:
+        """Put the collected entries, whole, into a chunk's `additional_kwargs`."""
+        if not self._entries:
+            return
+        whole = []
+        for index, entry in self._entries.items():
+            texts = self._texts[index]
+            whole.append({**entry, "text": "".join(texts)} if texts else entry)
+        self._entries.clear()
+        self._texts.clear()
+        kwargs["reasoning_details"] = whole + kwargs.get("reasoning_details", [])
 
     def _inline(self, message: AIMessageChunk, *, final: bool) -> None:
         """Track `<think>` across chunks for one chunk's content."""

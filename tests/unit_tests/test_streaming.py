@@ -264,29 +264,67 @@ def test_state_records_finish_reason() -> None:
     assert StreamState().finish_reason is None
 
 
-def test_repeated_reasoning_pieces_share_one_string() -> None:
-    """Each chunk keeps its reasoning piece once in memory, not twice."""
+def _processed(raws: list[dict[str, Any]]) -> list[ChatGenerationChunk]:
     state = StreamState()
-    raws = _chunks("abcdef", "", [], True, [2, 4])
-    for raw in raws[:3]:  # As parsed from JSON: equal but distinct strings.
-        delta = raw["choices"][0]["delta"]
-        delta["reasoning_details"][0]["text"] = "".join(
-            list(delta["reasoning_content"])
-        )
-        assert delta["reasoning_details"][0]["text"] is not delta["reasoning_content"]
     gens = [
         state.process(gen)
         for raw in raws
         if (gen := MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {}))
     ]
-    later = [g.message.additional_kwargs for g in gens[1:3]]
-    assert [kwargs["reasoning_details"] for kwargs in later] == [
-        [{"index": 0, "text": "cd"}],
-        [{"index": 0, "text": "ef"}],
+    if last := state.flush():
+        gens.append(last)
+    return gens
+
+
+def test_reasoning_details_come_whole_on_the_finishing_chunk() -> None:
+    """Pieces stream in reasoning_content; the entry arrives once, complete."""
+    raws = _chunks("abcdef", "Hi", [], True, [2, 4])
+    sent = json.dumps(raws)
+    gens = _processed(raws)
+    pieces = [g.message.additional_kwargs.get("reasoning_content") for g in gens]
+    assert pieces[:3] == ["ab", "cd", "ef"]
+    carrying = [g for g in gens if "reasoning_details" in g.message.additional_kwargs]
+    assert len(carrying) == 1
+    assert carrying[0].generation_info
+    assert carrying[0].generation_info["finish_reason"] == "stop"
+    assert carrying[0].message.additional_kwargs["reasoning_details"] == [
+        {**DETAIL_HEAD, "index": 0, "text": "abcdef"}
     ]
-    for kwargs in later:
-        assert kwargs["reasoning_details"][0]["text"] is kwargs["reasoning_content"]
-    # The received dicts are not changed.
-    assert raws[1]["choices"][0]["delta"]["reasoning_details"][0]["type"] == (
-        "reasoning.text"
+    assert json.dumps(raws) == sent  # The received dicts are not changed.
+
+
+def test_reasoning_details_of_several_indexes_and_without_index() -> None:
+    odd = {"type": "reasoning.summary", "summary": "s"}
+    raws = [
+        {"choices": [{"index": 0, "delta": {"reasoning_details": detail}}]}
+        for detail in (
+            [{**DETAIL_HEAD, "index": 0, "text": "a"}],
+            [{**DETAIL_HEAD, "id": "r2", "index": 1, "text": "x"}],
+            [{**DETAIL_HEAD, "index": 0, "text": "b"}, odd],
+            [{**DETAIL_HEAD, "id": "r2", "index": 1, "text": "y"}],
+        )
+    ]
+    raws.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    gens = _processed(raws)
+    total = gens[0].message
+    for gen in gens[1:]:
+        total += gen.message
+    assert total.additional_kwargs["reasoning_details"] == [
+        odd,
+        {**DETAIL_HEAD, "index": 0, "text": "ab"},
+        {**DETAIL_HEAD, "id": "r2", "index": 1, "text": "xy"},
+    ]
+
+
+def test_stream_without_finish_reason_flushes_the_details() -> None:
+    raws = _chunks("abc", "", [], True, [1])
+    for raw in raws:
+        for choice in raw.get("choices") or []:
+            choice["finish_reason"] = None
+    gens = _processed(raws)
+    assert gens[-1].message.additional_kwargs["reasoning_details"] == [
+        {**DETAIL_HEAD, "index": 0, "text": "abc"}
+    ]
+    assert all(
+        "reasoning_details" not in g.message.additional_kwargs for g in gens[:-1]
     )
