@@ -18,8 +18,8 @@ A chat-completion body or stream event that is not a JSON object raises
 Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 
-`WireCompletions` and `AsyncWireCompletions` are the chat-completions resources
-`ChatMiniMax` calls: they return each completion and stream chunk as the JSON
+`wire_completions` and `async_wire_completions` make the chat-completions
+resources `ChatMiniMax` calls: they return each completion and stream chunk as the JSON
 object the service sent instead of an SDK model. langchain-openai turns every
 SDK model straight back into that dict (`model_dump()`), and building the model
 is most of a streamed chunk's client-side cost; `root_client` still returns SDK
@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
-from openai.resources.chat.completions import AsyncCompletions, Completions
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import errors
 
 if TYPE_CHECKING:
     import httpx2 as httpx
+    from openai.resources.chat.completions import AsyncCompletions, Completions
 
 _T = TypeVar("_T")
 
@@ -196,24 +196,23 @@ def _wire_post(post: Callable[..., _T], streams: type) -> Callable[..., _T]:
     return wire_post
 
 
-class WireCompletions(Completions):
-    """`chat.completions` whose `create` returns the JSON the service sent.
+def wire_completions(client: openai.OpenAI) -> Completions:
+    """A `chat.completions` of `client` whose `create` returns the JSON as sent.
 
     A completion is a dict, a stream yields dicts; the failure checks of
-    `MiniMaxOpenAI` apply as to SDK models.
+    `MiniMaxOpenAI` apply as to SDK models. `client.chat.completions` itself
+    is not changed.
     """
+    resource = type(client.chat.completions)(client)
+    resource._post = _wire_post(client.post, openai.Stream)
+    return resource
 
-    def __init__(self, client: openai.OpenAI) -> None:
-        super().__init__(client)
-        self._post = _wire_post(client.post, openai.Stream)
 
-
-class AsyncWireCompletions(AsyncCompletions):
-    """The async counterpart of `WireCompletions`."""
-
-    def __init__(self, client: openai.AsyncOpenAI) -> None:
-        super().__init__(client)
-        self._post = _wire_post(client.post, openai.AsyncStream)
+def async_wire_completions(client: openai.AsyncOpenAI) -> AsyncCompletions:
+    """The async counterpart of `wire_completions`."""
+    resource = type(client.chat.completions)(client)
+    resource._post = _wire_post(client.post, openai.AsyncStream)
+    return resource
 
 
 def _check_parsed(

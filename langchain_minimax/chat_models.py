@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 import openai
@@ -36,9 +36,9 @@ from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
 from langchain_minimax import errors
 from langchain_minimax._client import (
     AsyncMiniMaxOpenAI,
-    AsyncWireCompletions,
     MiniMaxOpenAI,
-    WireCompletions,
+    async_wire_completions,
+    wire_completions,
 )
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
@@ -61,14 +61,9 @@ from langchain_minimax.request import (
 )
 from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
-from langchain_minimax.structured_output import (
-    METHODS,
-    Method,
-    ToolCallOrJsonParser,
-    instruction_for,
-    prepend_instruction,
-    with_parser,
-)
+
+if TYPE_CHECKING:
+    from langchain_minimax.structured_output import Method
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -352,7 +347,7 @@ class ChatMiniMax(ChatOpenAI):
                 self.minimax_api_base, self.request_timeout
             )
             self.root_client = MiniMaxOpenAI(**client_params, http_client=http_client)
-            self.client = WireCompletions(self.root_client)
+            self.client = wire_completions(self.root_client)
         if not self.async_client:
             http_async_client = self.http_async_client or (
                 _get_default_async_httpx_client(
@@ -364,7 +359,7 @@ class ChatMiniMax(ChatOpenAI):
                 http_client=http_async_client,
                 stream_chunk_timeout=self.stream_chunk_timeout,
             )
-            self.async_client = AsyncWireCompletions(self.root_async_client)
+            self.async_client = async_wire_completions(self.root_async_client)
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:
@@ -541,6 +536,16 @@ class ChatMiniMax(ChatOpenAI):
             # Joke(setup="...", punchline="...")
             ```
         """
+        # Imported on first use: building its parser class costs milliseconds
+        # at import for a feature many programs never call.
+        from langchain_minimax.structured_output import (
+            METHODS,
+            ToolCallOrJsonParser,
+            instruction_for,
+            prepend_instruction,
+            with_parser,
+        )
+
         if method not in METHODS:
             msg = f"method={method!r} is not supported; use one of {list(METHODS)}."
             raise ValueError(msg)

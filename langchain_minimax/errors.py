@@ -25,8 +25,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import openai
 from langchain_core.exceptions import (
@@ -212,8 +211,7 @@ class MiniMaxConnectionError(
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """A failure report read from a MiniMax response body.
 
     Attributes:
@@ -332,8 +330,7 @@ def first_event_data(buffer: bytes) -> bytes | None:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Case:
+class _Case(NamedTuple):
     error: type[MiniMaxAPIStatusError]
     status: int
     explanation: str
@@ -554,7 +551,7 @@ def status_error(
     """
     failure = failure or read_failure_bytes(response.content) or read_failure(body)
     if failure is not None and response.extensions.get(REPORTED_IN_200):
-        failure = replace(failure, in_body=True)
+        failure = failure._replace(in_body=True)
     status = response.status_code
     case = _case(failure, status)
     message = _describe(case, failure, status, response.request.url.host, model)
@@ -563,9 +560,10 @@ def status_error(
     )
 
 
-@dataclass
 class CallContext:
     """Where a call went, for the exceptions raised about it.
+
+    A plain class: a dataclass would cost about a millisecond at import.
 
     Attributes:
         url: The chat-completions URL.
@@ -574,10 +572,15 @@ class CallContext:
         chunks: Stream chunks received so far.
     """
 
-    url: str
-    model: str
-    streaming: bool = False
-    chunks: int = 0
+    __slots__ = ("chunks", "model", "streaming", "url")
+
+    def __init__(
+        self, url: str, model: str, streaming: bool = False, chunks: int = 0
+    ) -> None:
+        self.url = url
+        self.model = model
+        self.streaming = streaming
+        self.chunks = chunks
 
     def stand_in_request(self) -> httpx.Request:
         """The call's method and URL, for errors raised where no request is at hand.
@@ -962,7 +965,7 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         # The SDK's own exception for an `{"error": ...}` event in a stream.
         body = {"error": exc.body}
         failure = read_failure(body) or Failure(None, exc.message)
-        return context.failure_error(replace(failure, in_body=True), body)
+        return context.failure_error(failure._replace(in_body=True), body)
     if isinstance(exc, json.JSONDecodeError):
         where = (
             "a response body"

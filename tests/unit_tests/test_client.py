@@ -6,21 +6,24 @@ langchain-openai would dump straight back to dicts; `root_client` is untouched.
 
 from __future__ import annotations
 
+import ast
 import http.server
 import json
+import subprocess
+import sys
 import threading
 from typing import Any
 
 import httpx
 import openai
 import pytest
+from openai.resources.chat.completions import AsyncCompletions, Completions
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import (
     ChatMiniMax,
     MiniMaxResponseError,
 )
-from langchain_minimax._client import AsyncWireCompletions, WireCompletions
 from langchain_minimax.testing import Fault, MiniMaxEmulator, Reply
 
 BODY: dict[str, Any] = {
@@ -67,9 +70,11 @@ def _without_ids(value: Any) -> Any:
 
 def test_model_uses_the_wire_resources(make_model: Any) -> None:
     model = make_model()
-    assert isinstance(model.client, WireCompletions)
-    assert isinstance(model.async_client, AsyncWireCompletions)
+    assert isinstance(model.client, Completions)
+    assert isinstance(model.async_client, AsyncCompletions)
+    assert model.client is not model.root_client.chat.completions
     assert model.client._client is model.root_client
+    assert model.async_client._client is model.root_async_client
 
 
 def test_create_returns_the_body_as_sent(
@@ -185,3 +190,20 @@ def test_bare_json_chunk_raises_a_response_error(make_model: Any) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_package_import_loads_no_more_than_it_needs() -> None:
+    """Import time is budgeted (docs/performance.md): parts used on demand wait."""
+    code = (
+        "import sys; from langchain_openai import ChatOpenAI; "
+        "before = set(sys.modules); import langchain_minimax; "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = ast.literal_eval(output.strip())
+    assert "langchain_minimax.chat_models" in loaded
+    assert "langchain_minimax.structured_output" not in loaded
+    assert "langchain_minimax.testing" not in loaded
+    assert [name for name in loaded if not name.startswith("langchain_minimax")] == []
