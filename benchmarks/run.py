@@ -59,6 +59,10 @@ from langchain_openai import ChatOpenAI  # noqa: E402
 from scenarios import API_KEY, MODEL, prompt, responder, text  # noqa: E402
 
 from langchain_minimax import ChatMiniMax  # noqa: E402
+from langchain_minimax._client import (  # noqa: E402
+    AsyncMiniMaxOpenAI,
+    async_wire_completions,
+)
 from langchain_minimax.testing import MiniMaxEmulator  # noqa: E402
 
 CEIL = "emulator ceiling"
@@ -776,18 +780,25 @@ async def _bench_concurrent(
     sdk_body = c.sdk_body(spec, stream=False)
     chat_openai, chat_minimax = c.openai, c.minimax
     if same_transport:
-        # Both models on the HTTP client configuration the raw SDK uses.
+        # Both models on the HTTP client configuration the raw SDK uses, each
+        # with its own kind of `openai` client and chat-completions resource.
         chat_openai = c.openai.model_copy()
         chat_minimax = c.minimax.model_copy()
-        for model in (chat_openai, chat_minimax):
-            root = openai.AsyncOpenAI(
-                base_url=c.base_url,
-                api_key=API_KEY,
-                max_retries=0,
-                http_client=openai.DefaultAsyncHttpxClient(),
-            )
-            model.root_async_client = root
-            model.async_client = root.chat.completions
+        client_params: dict[str, Any] = {
+            "base_url": c.base_url,
+            "api_key": API_KEY,
+            "max_retries": 0,
+        }
+        root = openai.AsyncOpenAI(
+            **client_params, http_client=openai.DefaultAsyncHttpxClient()
+        )
+        chat_openai.root_async_client = root
+        chat_openai.async_client = root.chat.completions
+        minimax_root = AsyncMiniMaxOpenAI(
+            **client_params, http_client=openai.DefaultAsyncHttpxClient()
+        )
+        chat_minimax.root_async_client = minimax_root
+        chat_minimax.async_client = async_wire_completions(minimax_root)
 
     async def sdk() -> None:
         await asyncio.gather(
@@ -838,9 +849,8 @@ def bench_concurrent(report: Report, c: Contenders, sizes: Sizes) -> None:
                 bound=1.05 if same_transport else None,
                 note=""
                 if same_transport
-                else "each model's own default async client: ChatOpenAI's sets"
-                " langchain-openai's TCP keepalive socket options, ChatMiniMax's"
-                " does not (both allow 1,000 connections)",
+                else "each model's own default async client (langchain-openai's"
+                " shared client with its TCP keepalive socket options, for both)",
             )
         )
 

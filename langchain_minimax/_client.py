@@ -29,11 +29,22 @@ models to anyone who uses it directly.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
-from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from langchain_openai.chat_models._client_utils import (
+    StreamChunkTimeoutError,
+    _build_proxied_async_httpx_client,
+    _build_proxied_sync_httpx_client,
+    _get_default_async_httpx_client,
+    _get_default_httpx_client,
+    _log_proxy_env_bypass_once,
+    _resolve_socket_options,
+    _should_bypass_socket_options_for_proxy_env,
+    _warn_if_proxy_env_shadowed,
+)
+from langchain_openai.chat_models.base import global_ssl_context
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from langchain_minimax import errors
@@ -169,6 +180,53 @@ async def _achecked_stream(
         content=replay(),
         request=response.request,
         extensions=response.extensions,
+    )
+
+
+def http_clients(
+    *,
+    base_url: str,
+    timeout: Any,
+    proxy: str | None,
+    socket_options: Sequence[tuple[int, int, int]] | None,
+    http_client: Any,
+    http_async_client: Any,
+) -> tuple[Any, Any]:
+    """The sync and async httpx clients, chosen as `ChatOpenAI` chooses them.
+
+    Given clients are kept. Otherwise `proxy` gets a proxied client, and the
+    default is langchain-openai's shared client for `base_url`, with its TCP
+    keepalive socket options (`socket_options=None`) unless a proxy is set in
+    the environment, which those options would bypass.
+
+    Raises:
+        ValueError: For `proxy` together with a given client.
+    """
+    if proxy and (http_client or http_async_client):
+        msg = (
+            f"openai_proxy={proxy!r} cannot be combined with http_client or "
+            "http_async_client: set the proxy on those clients instead."
+        )
+        raise ValueError(msg)
+    if _should_bypass_socket_options_for_proxy_env(
+        http_socket_options=socket_options,
+        http_client=http_client,
+        http_async_client=http_async_client,
+        openai_proxy=proxy,
+    ):
+        resolved: tuple[tuple[int, int, int], ...] = ()
+        _log_proxy_env_bypass_once()
+    else:
+        resolved = _resolve_socket_options(socket_options)
+        _warn_if_proxy_env_shadowed(resolved, openai_proxy=proxy)
+    if proxy:
+        verify = global_ssl_context
+        http_client = _build_proxied_sync_httpx_client(proxy, verify, resolved)
+        http_async_client = _build_proxied_async_httpx_client(proxy, verify, resolved)
+    return (
+        http_client or _get_default_httpx_client(base_url, timeout, resolved),
+        http_async_client
+        or _get_default_async_httpx_client(base_url, timeout, resolved),
     )
 
 

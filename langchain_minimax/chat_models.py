@@ -24,10 +24,6 @@ from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai import ChatOpenAI
-from langchain_openai.chat_models._client_utils import (
-    _get_default_async_httpx_client,
-    _get_default_httpx_client,
-)
 from langchain_openai.chat_models.base import _DictOrPydantic, _DictOrPydanticClass
 from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
@@ -38,6 +34,7 @@ from langchain_minimax._client import (
     AsyncMiniMaxOpenAI,
     MiniMaxOpenAI,
     async_wire_completions,
+    http_clients,
     wire_completions,
 )
 from langchain_minimax._version import __version__
@@ -242,6 +239,13 @@ class ChatMiniMax(ChatOpenAI):
     platform.
     """
 
+    openai_proxy: str | None = None
+    """Proxy URL for the requests, as in `ChatOpenAI`.
+
+    Not read from `OPENAI_PROXY`: no `OPENAI_*` variable configures MiniMax.
+    The standard `HTTPS_PROXY` / `HTTP_PROXY` variables apply as in `ChatOpenAI`.
+    """
+
     openai_api_key: SecretStr | None = None
     """Unused: MiniMax's key is `api_key` (`minimax_api_key`)."""
 
@@ -342,21 +346,23 @@ class ChatMiniMax(ChatOpenAI):
         }
         if self.max_retries is not None:
             client_params["max_retries"] = self.max_retries
-        if not self.client:
-            http_client = self.http_client or _get_default_httpx_client(
-                self.minimax_api_base, self.request_timeout
+        if not self.client or not self.async_client:
+            # As ChatOpenAI builds them: proxy, TCP keepalive socket options.
+            sync_http, async_http = http_clients(
+                base_url=self.minimax_api_base,
+                timeout=self.request_timeout,
+                proxy=self.openai_proxy,
+                socket_options=self.http_socket_options,
+                http_client=self.http_client,
+                http_async_client=self.http_async_client,
             )
-            self.root_client = MiniMaxOpenAI(**client_params, http_client=http_client)
+        if not self.client:
+            self.root_client = MiniMaxOpenAI(**client_params, http_client=sync_http)
             self.client = wire_completions(self.root_client)
         if not self.async_client:
-            http_async_client = self.http_async_client or (
-                _get_default_async_httpx_client(
-                    self.minimax_api_base, self.request_timeout
-                )
-            )
             self.root_async_client = AsyncMiniMaxOpenAI(
                 **client_params,
-                http_client=http_async_client,
+                http_client=async_http,
                 stream_chunk_timeout=self.stream_chunk_timeout,
             )
             self.async_client = async_wire_completions(self.root_async_client)

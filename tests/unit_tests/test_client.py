@@ -7,12 +7,14 @@ langchain-openai would dump straight back to dicts; `root_client` is untouched.
 from __future__ import annotations
 
 import ast
+import http.client
 import http.server
 import json
 import subprocess
 import sys
 import threading
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 import openai
@@ -77,25 +79,17 @@ def test_model_uses_the_wire_resources(make_model: Any) -> None:
     assert model.async_client._client is model.root_async_client
 
 
-def test_create_returns_the_body_as_sent(
-    make_model: Any, emulator: MiniMaxEmulator
+@pytest.mark.parametrize("stream", [False, True])
+def test_create_returns_the_json_as_sent(
+    make_model: Any, emulator: MiniMaxEmulator, stream: bool
 ) -> None:
     model = make_model()
-    expected = _wire_json(model, emulator, stream=False)
+    expected = _wire_json(model, emulator, stream=stream)
     emulator.add_reply(REPLY)
-    got = model.client.create(**BODY)
-    assert type(got) is dict
-    assert _without_ids(got) == _without_ids(expected)
-
-
-def test_stream_yields_the_chunks_as_sent(
-    make_model: Any, emulator: MiniMaxEmulator
-) -> None:
-    model = make_model()
-    expected = _wire_json(model, emulator, stream=True)
-    emulator.add_reply(REPLY)
-    got = list(model.client.create(**BODY, stream=True))
-    assert all(type(chunk) is dict for chunk in got)
+    result = model.client.create(**BODY, stream=stream)
+    got = list(result) if stream else result
+    for item in got if stream else [got]:
+        assert type(item) is dict
     assert _without_ids(got) == _without_ids(expected)
 
 
@@ -207,3 +201,85 @@ def test_package_import_loads_no_more_than_it_needs() -> None:
     assert "langchain_minimax.structured_output" not in loaded
     assert "langchain_minimax.testing" not in loaded
     assert [name for name in loaded if not name.startswith("langchain_minimax")] == []
+
+
+class _ForwardingProxy(http.server.BaseHTTPRequestHandler):
+    """A loopback HTTP proxy: records each request target and forwards it."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.seen.append(self.path)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        target = urlsplit(self.path)
+        upstream = http.client.HTTPConnection(target.hostname, target.port)
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if name.lower() not in ("host", "proxy-connection", "connection")
+        }
+        upstream.request("POST", target.path, body, headers)
+        answer = upstream.getresponse()
+        data = answer.read()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        upstream.close()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def proxy_url() -> Any:
+    _ForwardingProxy.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForwardingProxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_openai_proxy_carries_every_request(
+    make_model: Any, emulator: MiniMaxEmulator, proxy_url: str
+) -> None:
+    emulator.add_replies([REPLY, REPLY, REPLY])
+    model = make_model(openai_proxy=proxy_url)
+    assert model.invoke("hi").content == "Hello."
+    assert "".join(str(c.content) for c in model.stream("hi")) == "Hello."
+    assert (await model.ainvoke("hi")).content == "Hello."
+    target = emulator.base_url + "/chat/completions"
+    assert _ForwardingProxy.seen == [target] * 3
+    assert len(emulator.requests) == 3
+
+
+def test_openai_proxy_is_not_read_from_the_environment(
+    make_model: Any, emulator: MiniMaxEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_PROXY", "http://127.0.0.1:9")
+    emulator.add_reply(REPLY)
+    model = make_model()
+    assert model.openai_proxy is None
+    assert model.invoke("hi").content == "Hello."
+
+
+def test_openai_proxy_with_a_client_is_refused(make_model: Any) -> None:
+    with pytest.raises(ValueError, match=r"openai_proxy='http://p:1' cannot"):
+        make_model(openai_proxy="http://p:1", http_client=httpx.Client())
+    assert ChatMiniMax.model_fields["openai_proxy"].default is None
+
+
+@pytest.mark.parametrize("options", [[], [(6, 1, 1)]])
+def test_http_socket_options_reach_the_transport(
+    make_model: Any, emulator: MiniMaxEmulator, options: list[Any]
+) -> None:
+    emulator.add_reply(REPLY)
+    model = make_model(http_socket_options=options)
+    pool = model.root_client._client._transport._pool
+    assert list(pool._socket_options or []) == options
+    assert model.invoke("hi").content == "Hello."
