@@ -19,11 +19,11 @@ Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 
 `wire_completions` and `async_wire_completions` make the chat-completions
-resources `ChatMiniMax` calls: they return each completion and stream chunk as the JSON
-object the service sent instead of an SDK model. langchain-openai turns every
-SDK model straight back into that dict (`model_dump()`), and building the model
-is most of a streamed chunk's client-side cost; `root_client` still returns SDK
-models to anyone who uses it directly.
+resources `ChatMiniMax` calls: they return each completion and stream chunk as
+the JSON object the service sent instead of an SDK model. langchain-openai
+turns every SDK model straight back into that dict (`model_dump()`), and
+building the model is most of a streamed chunk's client-side cost;
+`root_client` still returns SDK models to anyone who uses it directly.
 """
 
 from __future__ import annotations
@@ -198,6 +198,17 @@ def http_clients(
     default is langchain-openai's shared client for `base_url`, with its TCP
     keepalive socket options (`socket_options=None`) unless a proxy is set in
     the environment, which those options would bypass.
+
+    Args:
+        base_url: The API base URL (the shared clients are cached per URL).
+        timeout: The request timeout.
+        proxy: `openai_proxy`.
+        socket_options: `http_socket_options`.
+        http_client: A given sync client, or `None`.
+        http_async_client: A given async client, or `None`.
+
+    Returns:
+        The sync client and the async client.
 
     Raises:
         ValueError: For `proxy` together with a given client.
