@@ -31,6 +31,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.utils._merge import merge_dicts
 
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
+from langchain_minimax.response import PROVIDER
 
 _REPEATED_DETAIL_KEYS = frozenset(("type", "id", "format", "index", "text"))
 
@@ -96,7 +97,9 @@ class StreamState:
         """
         if not self._held and not self._entries:
             return None
-        message = AIMessageChunk(content="")
+        message = AIMessageChunk(
+            content="", response_metadata={"model_provider": PROVIDER}
+        )
         self._attach_details(message.additional_kwargs)
         if self._held:
             self._inline(message, final=True)

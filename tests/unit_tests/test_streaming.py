@@ -325,6 +325,7 @@ def test_stream_without_finish_reason_flushes_the_details() -> None:
     assert gens[-1].message.additional_kwargs["reasoning_details"] == [
         {**DETAIL_HEAD, "index": 0, "text": "abc"}
     ]
+    assert gens[-1].message.response_metadata["model_provider"] == "minimax"
     assert all(
         "reasoning_details" not in g.message.additional_kwargs for g in gens[:-1]
     )
