@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import urlparse
 
 import openai
@@ -58,9 +58,6 @@ from langchain_minimax.request import (
 )
 from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
-
-if TYPE_CHECKING:
-    from langchain_minimax.structured_output import Method
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -483,7 +480,9 @@ class ChatMiniMax(ChatOpenAI):
         self,
         schema: _DictOrPydanticClass | None = None,
         *,
-        method: Method = "function_calling",
+        method: Literal[
+            "function_calling", "json_schema", "json_mode"
+        ] = "function_calling",
         include_raw: bool = False,
         strict: bool | None = None,
         tools: list | None = None,

@@ -33,7 +33,9 @@ from langchain_core.utils._merge import merge_dicts
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
 from langchain_minimax.response import PROVIDER
 
-_REPEATED_DETAIL_KEYS = frozenset(("type", "id", "format", "index", "text"))
+_HEAD_KEYS = frozenset(("type", "id", "format"))
+"""The keys MiniMax repeats on every fragment of a `reasoning_details` entry."""
+_REPEATED_DETAIL_KEYS = _HEAD_KEYS | {"index", "text"}
 
 _START, _THINKING, _ANSWER = range(3)
 
@@ -50,8 +52,12 @@ class StreamState:
     """Normalizes the chunks of one MiniMax stream, in order."""
 
     def __init__(self) -> None:
+        # Details not sent yet, in arrival order: (index, None) for an entry
+        # being collected, (None, fragment) for a fragment without an index.
+        self._pending: list[tuple[Any, Any]] = []
         self._entries: dict[Any, dict[str, Any]] = {}
         self._texts: dict[Any, list[str]] = {}
+        self._sent: set[Any] = set()
         self._phase = _START
         self._held = ""
         self.finish_reason: str | None = None
@@ -95,7 +101,7 @@ class StreamState:
         That is a partial tag in inline mode, or `reasoning_details` entries
         that no finishing chunk carried.
         """
-        if not self._held and not self._entries:
+        if not self._held and not self._pending:
             return None
         message = AIMessageChunk(
             content="", response_metadata={"model_provider": PROVIDER}
@@ -106,15 +112,24 @@ class StreamState:
         return ChatGenerationChunk(message=message)
 
     def _collect(self, details: list[Any]) -> list[Any]:
-        """Collect the fragments that have an `index`; return the others."""
-        rest = []
+        """Collect a chunk's fragments; return those to send on this chunk.
+
+        Only a fragment of an entry already sent (one arriving after the
+        finishing chunk) goes on at once, without the repeated keys, so that
+        chunk addition appends its text to the entry.
+        """
+        now = []
         for fragment in details:
             if not isinstance(fragment, dict) or "index" not in fragment:
-                rest.append(fragment)
+                self._pending.append((None, fragment))
                 continue
             index = fragment["index"]
+            if index in self._sent:
+                now.append({k: v for k, v in fragment.items() if k not in _HEAD_KEYS})
+                continue
             entry = self._entries.get(index)
             if entry is None:
+                self._pending.append((index, None))
                 self._entries[index] = {
                     key: value for key, value in fragment.items() if key != "text"
                 }
@@ -128,18 +143,21 @@ class StreamState:
             text = fragment.get("text")
             if isinstance(text, str):
                 self._texts[index].append(text)
-        return rest
+        return now
 
     def _attach_details(self, kwargs: dict[str, Any]) -> None:
-        """Put the collected entries, whole, into a chunk's `additional_kwargs`."""
-        if not self._entries:
+        """Put the collected details, whole and in arrival order, on a chunk."""
+        if not self._pending:
             return
         whole = []
-        for index, entry in self._entries.items():
-            texts = self._texts[index]
+        for index, fragment in self._pending:
+            if fragment is not None:
+                whole.append(fragment)
+                continue
+            entry, texts = self._entries.pop(index), self._texts.pop(index)
             whole.append({**entry, "text": "".join(texts)} if texts else entry)
-        self._entries.clear()
-        self._texts.clear()
+            self._sent.add(index)
+        self._pending.clear()
         kwargs["reasoning_details"] = whole + kwargs.get("reasoning_details", [])
 
     def _inline(self, message: AIMessageChunk, *, final: bool) -> None:

@@ -309,10 +309,28 @@ def test_reasoning_details_of_several_indexes_and_without_index() -> None:
     total = gens[0].message
     for gen in gens[1:]:
         total += gen.message
+    # In the order they first arrived, as in a non-streamed response.
     assert total.additional_kwargs["reasoning_details"] == [
-        odd,
         {**DETAIL_HEAD, "index": 0, "text": "ab"},
         {**DETAIL_HEAD, "id": "r2", "index": 1, "text": "xy"},
+        odd,
+    ]
+
+
+def test_reasoning_fragment_after_the_finishing_chunk_extends_its_entry() -> None:
+    later = {**DETAIL_HEAD, "index": 0, "text": "c"}
+    raws = [
+        {"choices": [{"index": 0, "delta": {"reasoning_details": [detail]}}]}
+        for detail in ({**DETAIL_HEAD, "index": 0, "text": "ab"},)
+    ]
+    raws.append({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    raws.append({"choices": [{"index": 0, "delta": {"reasoning_details": [later]}}]})
+    gens = _processed(raws)
+    total = gens[0].message
+    for gen in gens[1:]:
+        total += gen.message
+    assert total.additional_kwargs["reasoning_details"] == [
+        {**DETAIL_HEAD, "index": 0, "text": "abc"}
     ]
 
 

@@ -8,6 +8,7 @@ answer with a call to the schema's tool or with JSON text (bare, fenced, after a
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from typing_extensions import TypedDict
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.structured_output import (
     JSON_MODE_INSTRUCTION,
+    METHODS,
     ToolCallOrJsonParser,
     json_object,
 )
@@ -447,3 +449,9 @@ def test_parser_on_plain_generation() -> None:
     assert parser.parse_result([Generation(text=_json(JOKE))]) == JOKE
     with pytest.raises(OutputParserException, match="no call to tool 'Joke'"):
         parser.parse_result([ChatGeneration(message=AIMessage("nothing"))])
+
+
+def test_method_type_hint_resolves_to_the_supported_methods() -> None:
+    """Tools that read the signature's hints see the methods the parser knows."""
+    hints = typing.get_type_hints(ChatMiniMax.with_structured_output)
+    assert typing.get_args(hints["method"]) == METHODS
