@@ -52,9 +52,9 @@ class StreamState:
     """Normalizes the chunks of one MiniMax stream, in order."""
 
     def __init__(self) -> None:
-        # Details not sent yet, in arrival order: (index, None) for an entry
-        # being collected, (None, fragment) for a fragment without an index.
-        self._pending: list[tuple[Any, Any]] = []
+        # Details not sent yet, in arrival order: (True, index) for an entry
+        # being collected, (False, fragment) for a fragment without an index.
+        self._pending: list[tuple[bool, Any]] = []
         self._entries: dict[Any, dict[str, Any]] = {}
         self._texts: dict[Any, list[str]] = {}
         self._sent: set[Any] = set()
@@ -121,7 +121,7 @@ class StreamState:
         now = []
         for fragment in details:
             if not isinstance(fragment, dict) or "index" not in fragment:
-                self._pending.append((None, fragment))
+                self._pending.append((False, fragment))
                 continue
             index = fragment["index"]
             if index in self._sent:
@@ -129,7 +129,7 @@ class StreamState:
                 continue
             entry = self._entries.get(index)
             if entry is None:
-                self._pending.append((index, None))
+                self._pending.append((True, index))
                 self._entries[index] = {
                     key: value for key, value in fragment.items() if key != "text"
                 }
@@ -150,10 +150,11 @@ class StreamState:
         if not self._pending:
             return
         whole = []
-        for index, fragment in self._pending:
-            if fragment is not None:
-                whole.append(fragment)
+        for collected, item in self._pending:
+            if not collected:
+                whole.append(item)
                 continue
+            index = item
             entry, texts = self._entries.pop(index), self._texts.pop(index)
             whole.append({**entry, "text": "".join(texts)} if texts else entry)
             self._sent.add(index)

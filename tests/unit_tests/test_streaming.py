@@ -347,3 +347,25 @@ def test_stream_without_finish_reason_flushes_the_details() -> None:
     assert all(
         "reasoning_details" not in g.message.additional_kwargs for g in gens[:-1]
     )
+
+
+def test_reasoning_details_that_are_not_objects_keep_their_place() -> None:
+    """A null fragment is not mistaken for a collected entry."""
+    state = StreamState()
+    first = ChatGenerationChunk(
+        message=AIMessageChunk(
+            content="",
+            additional_kwargs={
+                "reasoning_details": [None, {**DETAIL_HEAD, "index": 0, "text": "a"}]
+            },
+        )
+    )
+    last = ChatGenerationChunk(
+        message=AIMessageChunk(content=""), generation_info={"finish_reason": "stop"}
+    )
+    state.process(first)
+    state.process(last)
+    assert last.message.additional_kwargs["reasoning_details"] == [
+        None,
+        {**DETAIL_HEAD, "index": 0, "text": "a"},
+    ]
