@@ -1,0 +1,1 @@
+"""One module per measured section; each has `run(report, contenders, sizes)`."""
