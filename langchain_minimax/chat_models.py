@@ -51,6 +51,7 @@ from langchain_minimax.request import (
     apply_tool_rules,
     check_media,
     check_params,
+    lift_body_fields,
     request_extra_body,
     tool_choice_honoured,
     tool_names,
@@ -393,7 +394,10 @@ class ChatMiniMax(ChatOpenAI):
         for name in IGNORED_PARAMS:
             payload.pop(name, None)
         extra_body = request_extra_body(
-            self.extra_body, kwargs.get("extra_body"), self.reasoning_split
+            self.extra_body,
+            kwargs.get("extra_body"),
+            self.reasoning_split,
+            lift_body_fields(payload),
         )
         payload["extra_body"] = extra_body
         payload["messages"] = apply_message_rules(

@@ -8,12 +8,14 @@ the OpenAI-shaped dicts.
 
 from __future__ import annotations
 
+import inspect
 import json
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
+from openai.resources.chat.completions import Completions
 
 from langchain_minimax.profiles import accepts_media, temperature_range
 from langchain_minimax.reasoning import attach_reasoning, text_of
@@ -123,19 +125,55 @@ def check_media(model_name: str, messages: Sequence[BaseMessage]) -> None:
                 raise ValueError(msg)
 
 
+SDK_PARAMS = frozenset(inspect.signature(Completions.create).parameters) - {"self"}
+"""The keyword arguments of the `openai` SDK's `chat.completions.create`.
+
+Any other key in the payload would make the SDK raise `TypeError`; such keys are
+MiniMax's own body fields (`thinking`, ...) and are sent in `extra_body`.
+"""
+
+
+def lift_body_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    """Take the keys the `openai` SDK does not know out of `payload`, in place.
+
+    They come from `model_kwargs`, unknown constructor arguments (which
+    `ChatOpenAI` moves into `model_kwargs`), `ChatMiniMax` fields such as
+    `thinking`, and per-call keyword arguments.
+
+    Args:
+        payload: The request payload `ChatOpenAI` built.
+
+    Returns:
+        The removed keys and their values, to be sent in the request body.
+    """
+    return {key: payload.pop(key) for key in list(payload) if key not in SDK_PARAMS}
+
+
 def request_extra_body(
     model_extra_body: Mapping[str, Any] | None,
     call_extra_body: Mapping[str, Any] | None,
     reasoning_split: bool,
+    lifted: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Merge `reasoning_split` with the model's and the call's `extra_body`.
+    """The request's `extra_body`: MiniMax's body fields beyond the SDK's.
 
-    A per-call value wins over the model's, which wins over the
-    `reasoning_split` field; no other key is dropped.
+    From weakest to strongest: the `reasoning_split` field, the model's
+    `extra_body`, the body fields lifted out of the payload (see
+    `lift_body_fields`), the call's `extra_body`. No key is dropped.
+
+    Args:
+        model_extra_body: `ChatMiniMax.extra_body`.
+        call_extra_body: The `extra_body` passed to the call (or `bind`).
+        reasoning_split: `ChatMiniMax.reasoning_split`.
+        lifted: Body fields the `openai` SDK would not accept as arguments.
+
+    Returns:
+        The merged dict, which always has a `reasoning_split` key.
     """
     return {
         "reasoning_split": reasoning_split,
         **(model_extra_body or {}),
+        **(lifted or {}),
         **(call_extra_body or {}),
     }
 
