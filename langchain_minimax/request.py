@@ -8,6 +8,7 @@ the OpenAI-shaped dicts.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import warnings
@@ -15,7 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
-from openai.resources.chat.completions import Completions
 
 from langchain_minimax.profiles import accepts_media, temperature_range
 from langchain_minimax.reasoning import attach_reasoning, text_of
@@ -125,12 +125,18 @@ def check_media(model_name: str, messages: Sequence[BaseMessage]) -> None:
                 raise ValueError(msg)
 
 
-SDK_PARAMS = frozenset(inspect.signature(Completions.create).parameters) - {"self"}
-"""The keyword arguments of the `openai` SDK's `chat.completions.create`.
+@functools.cache
+def sdk_params() -> frozenset[str]:
+    """The keyword arguments of the `openai` SDK's `chat.completions.create`.
 
-Any other key in the payload would make the SDK raise `TypeError`; such keys are
-MiniMax's own body fields (`thinking`, ...) and are sent in `extra_body`.
-"""
+    Any other key in the payload would make the SDK raise `TypeError`; such
+    keys are MiniMax's own body fields (`thinking`, ...) and are sent in
+    `extra_body`. Read on first use: the SDK's resource modules load with the
+    first client, not with this package.
+    """
+    from openai.resources.chat.completions import Completions
+
+    return frozenset(inspect.signature(Completions.create).parameters) - {"self"}
 
 
 def lift_body_fields(payload: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +152,8 @@ def lift_body_fields(payload: dict[str, Any]) -> dict[str, Any]:
     Returns:
         The removed keys and their values, to be sent in the request body.
     """
-    return {key: payload.pop(key) for key in list(payload) if key not in SDK_PARAMS}
+    known = sdk_params()
+    return {key: payload.pop(key) for key in list(payload) if key not in known}
 
 
 def request_extra_body(
