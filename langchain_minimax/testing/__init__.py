@@ -49,24 +49,38 @@ from langchain_minimax.testing._emulator import (
     Responder,
     default_responder,
 )
-from langchain_minimax.testing._responders import auto_responder, sample_from_schema
-from langchain_minimax.testing._script import (
+from langchain_minimax.testing._faults import (
+    CutStream,
+    ErrorFault,
     Fault,
-    RecordedRequest,
-    Reply,
-    ToolCall,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
+    NoFinishReason,
+    SlowResponse,
+    StalledStream,
 )
+from langchain_minimax.testing._responders import auto_responder, sample_from_schema
+from langchain_minimax.testing._script import RecordedRequest, Reply, ToolCall
 from langchain_minimax.testing._validation import KNOWN_MODELS, validate_request
 
 __all__ = [
     "DEFAULT_CONTENT",
     "DEFAULT_REASONING",
     "KNOWN_MODELS",
+    "CutStream",
+    "ErrorFault",
     "Fault",
+    "HTTPError",
+    "InBodyError",
+    "MalformedJSON",
     "MiniMaxEmulator",
+    "NoFinishReason",
     "RecordedRequest",
     "Reply",
     "Responder",
+    "SlowResponse",
+    "StalledStream",
     "ToolCall",
     "auto_responder",
     "default_responder",

@@ -7,7 +7,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from langchain_minimax.testing._script import Fault, RecordedRequest, Reply
+from langchain_minimax.testing._faults import ErrorFault, Fault
+from langchain_minimax.testing._script import RecordedRequest, Reply
 from langchain_minimax.testing._validation import KNOWN_MODELS
 
 if TYPE_CHECKING:
@@ -17,9 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CONTENT", "DEFAULT_REASONING", "MiniMaxEmulator", "Responder"]
 
-Responder = Callable[[dict[str, Any]], "Reply | str | Fault"]
+Responder = Callable[[dict[str, Any]], "Reply | str | ErrorFault"]
 """A function that answers a request body: a reply (a `str` means content), or
-an error `Fault` for this request alone."""
+an `HTTPError` or `InBodyError` for this request alone."""
 
 DEFAULT_REASONING = "The user said hello, so I should greet them back."
 """Reasoning of the default responder's reply."""
@@ -58,15 +59,16 @@ class MiniMaxEmulator:
 
     1. Unknown path or method: HTTP 404.
     2. Authentication (`Authorization: Bearer <api_key>`): HTTP 401, code 1004.
-    3. The head of the fault queue, if any (see `Fault`). Error faults answer
-       here.
+    3. The head of the fault queue, if any (see `Fault`). `HTTPError` and
+       `InBodyError` answer here.
     4. Validation: HTTP 400, code 2013 (the rules are listed in
-       `validate_request`). Transport faults are consumed even when the
-       request is then rejected.
+       `validate_request`). The other fault kinds (which damage or slow down
+       an answer) are consumed even when the request is then rejected.
     5. The reply: the head of the reply queue, or the responder's answer when
-       the queue is empty. A responder may answer with an error `Fault`
-       instead, which fails that request alone (handy with concurrent
-       requests, where the fault queue's order is the order of arrival).
+       the queue is empty. A responder may answer with an `HTTPError` or
+       `InBodyError` instead, which fails that request alone (handy with
+       concurrent requests, where the fault queue's order is the order of
+       arrival).
 
     Every request, including rejected ones, is recorded in `requests`.
 
@@ -253,9 +255,9 @@ class MiniMaxEmulator:
 
         The responder runs in the request's server thread, possibly
         concurrently with itself, and receives the validated request body.
-        It returns a `Reply` (or a string, used as its content), or an error
-        `Fault` (not a transport fault) to fail this request alone; its `times`
-        is ignored. If it raises, or returns a transport fault, the request
+        It returns a `Reply` (or a string, used as its content), or an
+        `HTTPError` or `InBodyError` to fail this request alone; its `times`
+        is ignored. If it raises, or returns another fault kind, the request
         gets HTTP 500 with the reason.
 
         Args:
@@ -313,6 +315,8 @@ class MiniMaxEmulator:
             return fault
 
     def _next_reply(self, body: dict[str, Any]) -> Reply | Fault:
+        # A responder may return any fault at run time; the server rejects
+        # the kinds it cannot answer with.
         with self._lock:
             if self._replies:
                 return self._replies.popleft()

@@ -18,16 +18,23 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from langchain_minimax.testing._script import (
+from langchain_minimax.testing._faults import (
+    CutStream,
+    ErrorFault,
     Fault,
-    RecordedRequest,
-    Reply,
-    base_resp,
-    dumps,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
+    NoFinishReason,
+    StalledStream,
+)
+from langchain_minimax.testing._render import (
     error_envelope,
+    in_body_error,
     render_completion,
     render_stream,
 )
+from langchain_minimax.testing._script import RecordedRequest, Reply, dumps
 from langchain_minimax.testing._validation import MULTIMODAL_MODELS, validate_request
 
 if TYPE_CHECKING:
@@ -284,7 +291,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         extra = fault.headers if fault is not None else {}
         delay = fault.delay if fault is not None else 0.0
         stream = body is not None and body.get("stream") is True
-        if fault is not None and not fault.is_transport:
+        if isinstance(fault, (HTTPError, InBodyError)):
             self._send_fault(fault, body, stream, record)
             return
 
@@ -300,7 +307,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send_error_envelope(400, "bad_request_error", message, extra)
             return
 
-        if fault is not None and fault.malformed_json and not stream:
+        if isinstance(fault, MalformedJSON) and not stream:
             record(200)
             _pause(delay)
             self._send_bytes(200, _MALFORMED_BODY, extra)
@@ -308,9 +315,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
         try:
             reply = emulator._next_reply(body)
-            if isinstance(reply, Fault) and reply.is_transport:
-                raise TypeError("responder returned a transport fault")
-            if not isinstance(reply, (Reply, Fault)):
+            if isinstance(reply, Fault) and not reply.replaces_answer:
+                raise TypeError(
+                    f"responder returned {type(reply).__name__}, which damages an"
+                    " answer; a responder may return HTTPError or InBodyError"
+                )
+            if not isinstance(reply, (Reply, HTTPError, InBodyError)):
                 raise TypeError(f"responder returned {type(reply).__name__}")
             thinking = body.get("thinking")
             if (
@@ -328,15 +338,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             message = f"emulator responder failed: {type(exc).__name__}: {exc}"
             self._send_error_envelope(500, "api_error", message, extra)
             return
-        if isinstance(reply, Fault):
+        if not isinstance(reply, Reply):
             self._send_fault(reply, body, stream, record)
             return
 
         tool_call_ids = emulator._tool_call_ids(reply)
         completion_id = _hex_id()
         created = int(time.time())
-        finish = fault is None or not fault.no_finish_reason
-        cut = fault.cut_after_chunks if fault is not None else None
+        finish = not isinstance(fault, NoFinishReason)
+        cut = fault.after_chunks if isinstance(fault, CutStream) else None
         record(200)
         _pause(delay)
         if not stream:
@@ -364,8 +374,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             chunk_size=emulator.chunk_size,
             finish=finish,
         )
-        malformed = fault is not None and fault.malformed_json
-        pause = fault.chunk_delay if fault is not None else 0.0
+        malformed = isinstance(fault, MalformedJSON)
+        pause = fault.chunk_delay if isinstance(fault, StalledStream) else 0.0
         self._stream(chunks, extra, cut_after=cut, malformed=malformed, pause=pause)
 
     def _stream(
@@ -399,12 +409,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send_fault(
         self,
-        fault: Fault,
+        fault: ErrorFault,
         body: dict[str, Any] | None,
         stream: bool,
         record: Callable[[int], None],
     ) -> None:
-        if not fault.in_body_200:
+        if isinstance(fault, HTTPError):
             record(fault.status)
             _pause(fault.delay)
             self._send_error_envelope(
@@ -413,19 +423,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         record(200)
         _pause(fault.delay)
-        native = {
-            "id": _hex_id(),
-            "created": int(time.time()),
-            "model": body.get("model") if body is not None else None,
-            "choices": None,
-            "usage": None,
-            "input_sensitive": False,
-            "output_sensitive": False,
-            "base_resp": base_resp(
-                fault.code if fault.code is not None else 1000,
-                fault.plain_message(),
-            ),
-        }
+        native = in_body_error(
+            fault,
+            body.get("model") if body is not None else None,
+            completion_id=_hex_id(),
+            created=int(time.time()),
+        )
         if not stream:
             self._send_json(200, native, fault.headers)
             return

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from langchain_minimax.testing._script import prompt_size
+from langchain_minimax.testing._render import prompt_size
 
 __all__ = ["KNOWN_MODELS", "MULTIMODAL_MODELS", "validate_request"]
 

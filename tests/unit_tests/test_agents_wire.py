@@ -38,7 +38,7 @@ from pydantic import BaseModel
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator, Reply, ToolCall
-from langchain_minimax.testing._script import render_completion
+from langchain_minimax.testing._render import render_completion
 
 pytestmark = pytest.mark.filterwarnings(
     # create_react_agent moved to langchain.agents; it is still widely used.

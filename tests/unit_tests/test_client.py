@@ -26,7 +26,7 @@ from langchain_minimax import (
     ChatMiniMax,
     MiniMaxResponseError,
 )
-from langchain_minimax.testing import Fault, MiniMaxEmulator, Reply
+from langchain_minimax.testing import InBodyError, MiniMaxEmulator, Reply
 
 BODY: dict[str, Any] = {
     "model": "MiniMax-M2",
@@ -147,7 +147,7 @@ def test_root_client_still_returns_sdk_models(
 def test_wire_resource_still_reads_failures_in_200(
     make_model: Any, emulator: MiniMaxEmulator, stream: bool
 ) -> None:
-    emulator.add_fault(Fault(in_body_200=True, code=2013))
+    emulator.add_fault(InBodyError(code=2013))
     # The SDK's own error: ChatMiniMax translates it (see test_errors_wire).
     with pytest.raises(openai.BadRequestError) as caught:
         result = make_model().client.create(**BODY, stream=stream)

@@ -23,10 +23,17 @@ import pytest
 from langchain_minimax.testing import (
     DEFAULT_CONTENT,
     DEFAULT_REASONING,
-    Fault,
+    CutStream,
+    ErrorFault,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
     MiniMaxEmulator,
+    NoFinishReason,
     RecordedRequest,
     Reply,
+    SlowResponse,
+    StalledStream,
     ToolCall,
 )
 
@@ -748,7 +755,7 @@ def test_invalid_json_body_is_rejected_and_recorded(emu: MiniMaxEmulator) -> Non
 
 @pytest.mark.parametrize("key", [None, "wrong-key"])
 def test_bad_or_missing_key_is_401(emu: MiniMaxEmulator, key: str | None) -> None:
-    emu.add_fault(Fault(status=503))
+    emu.add_fault(HTTPError(status=503))
     response = post(emu, chat(), key=key)
     assert response.status == 401
     envelope = response.json()
@@ -800,7 +807,7 @@ def test_path_without_v1_is_served(emu: MiniMaxEmulator) -> None:
 
 def test_fault_rate_limit_times_then_reply(emu: MiniMaxEmulator) -> None:
     emu.add_reply(Reply(content="after the faults"))
-    emu.add_fault(Fault(status=429, code=1002, message="rate limit exceeded", times=2))
+    emu.add_fault(HTTPError(429, code=1002, message="rate limit exceeded", times=2))
     assert emu.pending_faults == 2
     for _ in range(2):
         response = post(emu, chat())
@@ -820,7 +827,7 @@ def test_fault_rate_limit_times_then_reply(emu: MiniMaxEmulator) -> None:
 def test_fault_raises_openai_rate_limit_error(
     emu: MiniMaxEmulator, client: openai.OpenAI
 ) -> None:
-    emu.add_fault(Fault(status=429, code=1002))
+    emu.add_fault(HTTPError(status=429, code=1002))
     with pytest.raises(openai.RateLimitError):
         client.chat.completions.create(model=MODEL, messages=HELLO)
 
@@ -838,7 +845,7 @@ def test_fault_raises_openai_rate_limit_error(
 def test_fault_error_type_derivation(
     emu: MiniMaxEmulator, status: int, error_type: str
 ) -> None:
-    emu.add_fault(Fault(status=status, code=1000, message="boom"))
+    emu.add_fault(HTTPError(status=status, code=1000, message="boom"))
     response = post(emu, chat())
     assert response.status == status
     assert response.json()["error"]["type"] == error_type
@@ -848,7 +855,7 @@ def test_fault_error_type_derivation(
 
 def test_fault_explicit_error_type_and_headers(emu: MiniMaxEmulator) -> None:
     emu.add_fault(
-        Fault(
+        HTTPError(
             status=500,
             message="overloaded",
             error_type="overloaded_error",
@@ -862,7 +869,7 @@ def test_fault_explicit_error_type_and_headers(emu: MiniMaxEmulator) -> None:
 
 
 def test_fault_runs_before_validation(emu: MiniMaxEmulator) -> None:
-    emu.add_fault(Fault(status=503, code=1013))
+    emu.add_fault(HTTPError(status=503, code=1013))
     response = post(emu, chat(model="no-such-model"))
     assert response.status == 503
     assert post(emu, chat(model="no-such-model")).status == 400
@@ -871,7 +878,7 @@ def test_fault_runs_before_validation(emu: MiniMaxEmulator) -> None:
 @pytest.mark.parametrize("stream", [False, True])
 def test_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None:
     emu.add_reply("untouched")
-    emu.add_fault(Fault(code=1008, message="insufficient balance", in_body_200=True))
+    emu.add_fault(InBodyError(code=1008, message="insufficient balance"))
     response = post(emu, chat(stream=stream))
     assert response.status == 200
     if stream:
@@ -892,7 +899,7 @@ def test_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None:
 
 
 def test_fault_delay(emu: MiniMaxEmulator) -> None:
-    emu.add_fault(Fault(status=200, delay=0.3))
+    emu.add_fault(SlowResponse(delay=0.3))
     emu.add_reply("slow")
     start = time.perf_counter()
     response = post(emu, chat())
@@ -906,7 +913,7 @@ def test_fault_delay(emu: MiniMaxEmulator) -> None:
 def test_fault_delay_times_out_client(
     emu: MiniMaxEmulator, client: openai.OpenAI
 ) -> None:
-    emu.add_fault(Fault(status=500, delay=1.0))
+    emu.add_fault(HTTPError(status=500, delay=1.0))
     with pytest.raises(openai.APITimeoutError):
         client.with_options(timeout=0.2).chat.completions.create(
             model=MODEL,
@@ -938,7 +945,7 @@ def test_fault_cut_after_chunks_stream(emu: MiniMaxEmulator) -> None:
     emu.add_replies(
         [Reply(content="abcdefghij" * 5, chunk_size=5), Reply(content="next")]
     )
-    emu.add_fault(Fault(cut_after_chunks=3))
+    emu.add_fault(CutStream(after_chunks=3))
     data, complete = _raw_stream(emu, chat(stream=True))
     assert not complete
     events = data.decode().split("\n\n")[:-1]
@@ -956,7 +963,7 @@ def test_fault_cut_breaks_openai_stream(
     emu: MiniMaxEmulator, client: openai.OpenAI
 ) -> None:
     emu.add_reply(Reply(content="x" * 100, chunk_size=10))
-    emu.add_fault(Fault(cut_after_chunks=2))
+    emu.add_fault(CutStream(after_chunks=2))
     stream = client.chat.completions.create(
         model=MODEL,
         messages=HELLO,
@@ -989,7 +996,7 @@ def _raw_non_stream(emu: MiniMaxEmulator) -> bytes:
 
 def test_fault_cut_non_stream(emu: MiniMaxEmulator, client: openai.OpenAI) -> None:
     emu.add_replies(["a reply long enough to be cut in half"] * 2)
-    emu.add_fault(Fault(cut_after_chunks=0, times=2))
+    emu.add_fault(CutStream(after_chunks=0, times=2))
     with pytest.raises(http.client.IncompleteRead) as info:
         _raw_non_stream(emu)
     assert info.value.partial.startswith(b'{"id":')
@@ -1002,7 +1009,7 @@ def test_fault_malformed_json_non_stream(
     emu: MiniMaxEmulator, client: openai.OpenAI
 ) -> None:
     emu.add_reply("kept")
-    emu.add_fault(Fault(malformed_json=True, times=2))
+    emu.add_fault(MalformedJSON(times=2))
     response = post(emu, chat())
     assert response.status == 200
     assert response.data == b'{"id": "x", "choices": ['
@@ -1013,7 +1020,7 @@ def test_fault_malformed_json_non_stream(
 
 def test_fault_malformed_json_stream(emu: MiniMaxEmulator) -> None:
     emu.add_reply(Reply(content="0123456789", chunk_size=5))
-    emu.add_fault(Fault(malformed_json=True))
+    emu.add_fault(MalformedJSON())
     events = post(emu, chat(stream=True)).events()
     assert json.loads(events[0])["choices"][0]["delta"]["content"] == "01234"
     assert events[1] == "{not json"
@@ -1025,7 +1032,7 @@ def test_fault_malformed_json_breaks_openai_stream(
     emu: MiniMaxEmulator, client: openai.OpenAI
 ) -> None:
     emu.add_reply(Reply(content="0123456789", chunk_size=5))
-    emu.add_fault(Fault(malformed_json=True))
+    emu.add_fault(MalformedJSON())
     with pytest.raises(json.JSONDecodeError):
         list(
             client.chat.completions.create(
@@ -1038,7 +1045,7 @@ def test_fault_malformed_json_breaks_openai_stream(
 
 def test_fault_no_finish_reason(emu: MiniMaxEmulator) -> None:
     emu.add_replies([Reply(content="0123456789", chunk_size=3), Reply(content="x")])
-    emu.add_fault(Fault(no_finish_reason=True, times=2))
+    emu.add_fault(NoFinishReason(times=2))
     chunks = post(
         emu, chat(stream=True, stream_options={"include_usage": True})
     ).chunks()
@@ -1052,7 +1059,7 @@ def test_fault_no_finish_reason(emu: MiniMaxEmulator) -> None:
 
 
 def test_transport_fault_still_validates(emu: MiniMaxEmulator) -> None:
-    emu.add_fault(Fault(cut_after_chunks=1))
+    emu.add_fault(CutStream(after_chunks=1))
     emu.add_reply("kept")
     assert post(emu, chat(n=3, stream=True)).status == 400
     assert emu.pending_faults == 0
@@ -1061,8 +1068,7 @@ def test_transport_fault_still_validates(emu: MiniMaxEmulator) -> None:
 
 def test_fault_chunk_delay_pauses_between_chunks(emu: MiniMaxEmulator) -> None:
     emu.add_replies([Reply(content="0123456789", chunk_size=5), Reply(content="x")])
-    emu.add_fault(Fault(chunk_delay=0.3))
-    assert Fault(chunk_delay=0.3).is_transport
+    emu.add_fault(StalledStream(chunk_delay=0.3))
     connection = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=20)
     try:
         connection.request(
@@ -1088,19 +1094,13 @@ def test_fault_chunk_delay_pauses_between_chunks(emu: MiniMaxEmulator) -> None:
 
 def test_fault_chunk_delay_non_stream_is_a_normal_reply(emu: MiniMaxEmulator) -> None:
     emu.add_reply("whole")
-    emu.add_fault(Fault(chunk_delay=5.0))
+    emu.add_fault(StalledStream(chunk_delay=5.0))
     start = time.perf_counter()
     assert post(emu, chat()).json()["choices"][0]["message"]["content"] == "whole"
     assert time.perf_counter() - start < 1.0
 
 
-def test_fault_validation() -> None:
-    with pytest.raises(ValueError, match="times"):
-        Fault(times=0)
-    with pytest.raises(ValueError, match="cut_after_chunks"):
-        Fault(cut_after_chunks=-1)
-    with pytest.raises(ValueError, match="chunk_delay"):
-        Fault(chunk_delay=-0.1)
+def test_reply_validation() -> None:
     with pytest.raises(ValueError, match="chunk_size"):
         Reply(chunk_size=0)
 
@@ -1120,9 +1120,9 @@ def test_responder_exception_is_500(emu: MiniMaxEmulator) -> None:
 def test_responder_fault_fails_only_its_request(
     emu: MiniMaxEmulator, stream: bool
 ) -> None:
-    def picky(body: dict[str, Any]) -> Reply | Fault:
+    def picky(body: dict[str, Any]) -> Reply | ErrorFault:
         if body["messages"][-1]["content"] == "fail me":
-            return Fault(status=429, code=1002, message="slow down", times=3)
+            return HTTPError(status=429, code=1002, message="slow down", times=3)
         return Reply(content="fine")
 
     emu.set_responder(picky)
@@ -1138,7 +1138,7 @@ def test_responder_fault_fails_only_its_request(
 
 @pytest.mark.parametrize("stream", [False, True])
 def test_responder_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None:
-    emu.set_responder(lambda body: Fault(in_body_200=True, code=1008))
+    emu.set_responder(lambda body: InBodyError(code=1008))
     response = post(emu, chat(stream=stream))
     assert response.status == 200
     body = json.loads(response.events()[0]) if stream else response.json()
@@ -1150,10 +1150,11 @@ def test_responder_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None
 
 
 def test_responder_transport_fault_is_500(emu: MiniMaxEmulator) -> None:
-    emu.set_responder(lambda body: Fault(cut_after_chunks=1))
+    emu.set_responder(lambda body: CutStream(after_chunks=1))  # type: ignore[arg-type,return-value]
     response = post(emu, chat())
     assert response.status == 500
-    assert "transport fault" in response.json()["error"]["message"]
+    message = response.json()["error"]["message"]
+    assert "responder returned CutStream, which damages an answer" in message
 
 
 def _user(content: str) -> dict[str, Any]:
@@ -1257,7 +1258,7 @@ def test_requests_are_recorded_as_snapshots(emu: MiniMaxEmulator) -> None:
 
 def test_reset_clears_queues_and_responder(emu: MiniMaxEmulator) -> None:
     emu.add_reply("queued")
-    emu.add_fault(Fault(status=500))
+    emu.add_fault(HTTPError(status=500))
     emu.set_responder(_echo)
     emu.reset()
     assert emu.pending_replies == 0

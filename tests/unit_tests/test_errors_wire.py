@@ -47,7 +47,18 @@ from langchain_minimax import (
     MiniMaxServerError,
     MiniMaxUsageLimitError,
 )
-from langchain_minimax.testing import Fault, MiniMaxEmulator, Reply
+from langchain_minimax.testing import (
+    CutStream,
+    ErrorFault,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
+    MiniMaxEmulator,
+    NoFinishReason,
+    Reply,
+    SlowResponse,
+    StalledStream,
+)
 
 MODES = ["invoke", "ainvoke", "stream", "astream"]
 STREAMING = {"stream", "astream"}
@@ -57,6 +68,21 @@ FAST_RETRY = {"retry-after-ms": "1"}
 `openai` client for a 1 ms backoff with it, so the suite stays fast."""
 
 Received = list[AIMessageChunk]
+
+
+def failure(
+    in_body: bool,
+    status: int,
+    code: int,
+    message: str = "",
+    headers: dict[str, str] | None = None,
+    times: int = 1,
+) -> ErrorFault:
+    """The same failure as an HTTP error or reported inside an HTTP 200."""
+    shared: dict[str, Any] = {"headers": headers or {}, "times": times}
+    if in_body:
+        return InBodyError(code=code, message=message, **shared)
+    return HTTPError(status, code=code, message=message, **shared)
 
 
 @pytest.fixture
@@ -191,9 +217,7 @@ async def test_final_failures_are_typed_and_not_retried(
     emulator: MiniMaxEmulator, model: Any, mode: str, case: str, in_body: bool
 ) -> None:
     status, code, message, ours, oai, core, phrase = FINAL[case]
-    emulator.add_fault(
-        Fault(status=status, code=code, message=message, in_body_200=in_body, times=5)
-    )
+    emulator.add_fault(failure(in_body, status, code, message, times=5))
     received: Received = []
     with pytest.raises(ours) as info:
         await call(model(max_retries=2), mode, received)
@@ -267,11 +291,7 @@ async def test_transient_failures_are_retried_up_to_max_retries(
     emulator: MiniMaxEmulator, model: Any, mode: str, code: int, in_body: bool
 ) -> None:
     status, ours, oai, core = TRANSIENT[code]
-    emulator.add_fault(
-        Fault(
-            status=status, code=code, in_body_200=in_body, headers=FAST_RETRY, times=9
-        )
-    )
+    emulator.add_fault(failure(in_body, status, code, headers=FAST_RETRY, times=9))
     with pytest.raises(ours) as info:
         await call(model(max_retries=2), mode)
     check_both(info.value, oai, core)
@@ -285,9 +305,7 @@ async def test_transient_failures_are_retried_up_to_max_retries(
 async def test_retry_then_success_returns_the_answer(
     emulator: MiniMaxEmulator, model: Any, mode: str, in_body: bool
 ) -> None:
-    emulator.add_fault(
-        Fault(status=429, code=1002, in_body_200=in_body, headers=FAST_RETRY, times=2)
-    )
+    emulator.add_fault(failure(in_body, 429, 1002, headers=FAST_RETRY, times=2))
     emulator.add_reply(ANSWER)
     message = await call(model(max_retries=2), mode)
     assert message.content == ANSWER.content
@@ -301,8 +319,8 @@ async def test_code_decides_over_http_status(
 ) -> None:
     # A rate limit sent as HTTP 400 is still retried; invalid parameters sent
     # as HTTP 500 are not.
-    emulator.add_fault(Fault(status=400, code=1002, headers=FAST_RETRY))
-    emulator.add_fault(Fault(status=500, code=2013, times=5))
+    emulator.add_fault(HTTPError(status=400, code=1002, headers=FAST_RETRY))
+    emulator.add_fault(HTTPError(status=500, code=2013, times=5))
     with pytest.raises(MiniMaxInvalidRequestError):
         await call(model(max_retries=3), mode)
     assert statuses(emulator) == [400, 500]
@@ -325,7 +343,7 @@ async def test_server_error_without_code_is_retried(
 def test_backoff_uses_the_openai_clients_real_timing(
     emulator: MiniMaxEmulator, model: Any
 ) -> None:
-    emulator.add_fault(Fault(in_body_200=True, code=1002))
+    emulator.add_fault(InBodyError(code=1002))
     emulator.add_reply(ANSWER)
     start = time.perf_counter()
     message = model(max_retries=1).invoke("hi")
@@ -339,7 +357,7 @@ def test_backoff_uses_the_openai_clients_real_timing(
 def test_max_retries_zero_means_one_attempt(
     emulator: MiniMaxEmulator, model: Any
 ) -> None:
-    emulator.add_fault(Fault(status=503, code=1013, times=3))
+    emulator.add_fault(HTTPError(status=503, code=1013, times=3))
     with pytest.raises(MiniMaxServerError):
         model(max_retries=0).invoke("hi")
     assert statuses(emulator) == [503]
@@ -350,7 +368,7 @@ def test_max_retries_zero_means_one_attempt(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_cut_connection(emulator: MiniMaxEmulator, model: Any, mode: str) -> None:
-    emulator.add_fault(Fault(cut_after_chunks=3, times=2))
+    emulator.add_fault(CutStream(after_chunks=3, times=2))
     emulator.add_reply(Reply(content="x" * 80, reasoning="r" * 40, chunk_size=10))
     received: Received = []
     with pytest.raises(MiniMaxConnectionError) as info:
@@ -376,7 +394,7 @@ async def test_cut_before_anything_was_returned_is_retried(
     emulator: MiniMaxEmulator, model: Any, mode: str
 ) -> None:
     # A non-streamed body cut in half, or a stream cut before its first event.
-    emulator.add_fault(Fault(cut_after_chunks=0))
+    emulator.add_fault(CutStream(after_chunks=0))
     emulator.add_replies([ANSWER, ANSWER])
     message = await call(model(max_retries=1), mode)
     assert message.content == ANSWER.content
@@ -385,7 +403,7 @@ async def test_cut_before_anything_was_returned_is_retried(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_malformed_json(emulator: MiniMaxEmulator, model: Any, mode: str) -> None:
-    emulator.add_fault(Fault(malformed_json=True, times=3))
+    emulator.add_fault(MalformedJSON(times=3))
     emulator.add_reply(Reply(content="0123456789", chunk_size=5))
     received: Received = []
     with pytest.raises(MiniMaxResponseError) as info:
@@ -407,7 +425,7 @@ async def test_malformed_json(emulator: MiniMaxEmulator, model: Any, mode: str) 
 async def test_no_finish_reason(
     emulator: MiniMaxEmulator, model: Any, mode: str
 ) -> None:
-    emulator.add_fault(Fault(no_finish_reason=True, times=3))
+    emulator.add_fault(NoFinishReason(times=3))
     emulator.add_reply(Reply(content="cut short", chunk_size=3))
     received: Received = []
     with pytest.raises(MiniMaxResponseError) as info:
@@ -470,7 +488,7 @@ async def test_base_resp_failure_mid_stream(model: Any, mode: str) -> None:
 async def test_timeout_is_honoured_and_retried(
     emulator: MiniMaxEmulator, model: Any, mode: str
 ) -> None:
-    emulator.add_fault(Fault(status=200, delay=2.0, times=2))
+    emulator.add_fault(SlowResponse(delay=2.0, times=2))
     start = time.perf_counter()
     with pytest.raises(openai.APITimeoutError) as info:
         await call(model(timeout=0.3, max_retries=1), mode)
@@ -484,7 +502,7 @@ async def test_timeout_is_honoured_and_retried(
 async def test_read_timeout_mid_stream(
     emulator: MiniMaxEmulator, model: Any, mode: str
 ) -> None:
-    emulator.add_fault(Fault(chunk_delay=2.0))
+    emulator.add_fault(StalledStream(chunk_delay=2.0))
     emulator.add_reply(Reply(content="0123456789", chunk_size=5))
     received: Received = []
     with pytest.raises(openai.APITimeoutError) as info:
@@ -497,7 +515,7 @@ async def test_read_timeout_mid_stream(
 async def test_stream_chunk_timeout_is_honoured(
     emulator: MiniMaxEmulator, model: Any
 ) -> None:
-    emulator.add_fault(Fault(chunk_delay=2.0))
+    emulator.add_fault(StalledStream(chunk_delay=2.0))
     emulator.add_reply(Reply(content="0123456789", chunk_size=5))
     received: Received = []
     start = time.perf_counter()
@@ -543,20 +561,20 @@ async def test_concurrent_calls_get_their_own_answer_or_error(
     attempts: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def responder(body: dict[str, Any]) -> Reply | Fault:
+    def responder(body: dict[str, Any]) -> Reply | ErrorFault:
         marker = body["messages"][-1]["content"]
         number = int(marker.removeprefix("call-"))
         with lock:
             attempts[marker] += 1
             attempt = attempts[marker]
         if number % 5 == 0:
-            return Fault(
+            return HTTPError(
                 status=429, code=1002, message=f"limit for {marker}", headers=FAST_RETRY
             )
         if number % 5 == 1:
-            return Fault(in_body_200=True, code=2049, message=f"bad key for {marker}")
+            return InBodyError(code=2049, message=f"bad key for {marker}")
         if number % 5 == 2 and attempt == 1:
-            return Fault(status=500, code=1024, headers=FAST_RETRY)
+            return HTTPError(status=500, code=1024, headers=FAST_RETRY)
         return Reply(reasoning=f"thinking about {marker}", content=f"echo {marker}")
 
     emulator.set_responder(responder)

@@ -22,7 +22,15 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.load import dumpd, dumps
 
 from langchain_minimax import ChatMiniMax, MiniMaxError
-from langchain_minimax.testing import Fault, MiniMaxEmulator, Reply
+from langchain_minimax.testing import (
+    CutStream,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
+    MiniMaxEmulator,
+    NoFinishReason,
+    Reply,
+)
 
 WRONG_KEY = "sk-minimax-WRONG-b7e1c9"
 LOGGERS = (
@@ -111,11 +119,11 @@ async def test_key_is_nowhere_but_the_header(
     texts.append(repr(list(model.stream("hi"))))
 
     failures = [
-        Fault(status=429, code=1002, headers=retry_fast, times=2),
-        Fault(in_body_200=True, code=1008),
-        Fault(cut_after_chunks=2),
-        Fault(malformed_json=True),
-        Fault(no_finish_reason=True),
+        HTTPError(status=429, code=1002, headers=retry_fast, times=2),
+        InBodyError(code=1008),
+        CutStream(after_chunks=2),
+        MalformedJSON(),
+        NoFinishReason(),
     ]
     for fault in failures:
         emulator.add_fault(fault)

@@ -1,0 +1,331 @@
+"""Rendering scripted replies and errors to MiniMax's wire format.
+
+Pure functions: the server in `_server.py` decides *which* reply or fault
+applies to a request and these turn it into the JSON bodies and
+server-sent-event chunks MiniMax's OpenAI-compatible Chat Completions endpoint
+produces (see `../shared/minimax-api.md` in the project's notes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from langchain_minimax.testing._faults import InBodyError
+from langchain_minimax.testing._script import Reply, dumps
+
+__all__ = [
+    "ASSISTANT_NAME",
+    "REASONING_FORMAT",
+    "REASONING_ID",
+    "base_resp",
+    "error_envelope",
+    "in_body_error",
+    "prompt_size",
+    "render_completion",
+    "render_stream",
+]
+
+ASSISTANT_NAME = "MiniMax AI"
+"""The `name` MiniMax puts on every assistant message and stream delta."""
+
+REASONING_ID = "reasoning-text-1"
+"""The `id` of the single `reasoning_details` entry MiniMax sends."""
+
+REASONING_FORMAT = "MiniMax-response-v1"
+"""The `format` of the `reasoning_details` entries MiniMax sends."""
+
+
+def error_envelope(
+    status: int, error_type: str, message: str, request_id: str
+) -> dict[str, Any]:
+    """Build MiniMax's HTTP error body."""
+    return {
+        "type": "error",
+        "error": {"type": error_type, "message": message, "http_code": str(status)},
+        "request_id": request_id,
+    }
+
+
+def base_resp(status_code: int = 0, status_msg: str = "") -> dict[str, Any]:
+    """Build the `base_resp` object MiniMax adds to responses."""
+    return {"status_code": status_code, "status_msg": status_msg}
+
+
+def in_body_error(
+    fault: InBodyError, model: Any, *, completion_id: str, created: int
+) -> dict[str, Any]:
+    """Build the HTTP-200 body of a failure reported in `base_resp`.
+
+    Args:
+        fault: The fault, with its code and message.
+        model: The request's `model`, echoed back.
+        completion_id: The response `id`.
+        created: The `created` timestamp.
+
+    Returns:
+        A body with `choices: null`, `usage: null` and a non-zero `base_resp`.
+    """
+    return {
+        "id": completion_id,
+        "created": created,
+        "model": model,
+        "choices": None,
+        "usage": None,
+        "input_sensitive": False,
+        "output_sensitive": False,
+        "base_resp": base_resp(fault.code, fault.status_msg()),
+    }
+
+
+def prompt_size(messages: Any) -> int:
+    """Estimate prompt tokens the way `Reply.prompt_tokens` is computed."""
+    try:
+        return len(json.dumps(messages)) // 4 + 1
+    except (TypeError, ValueError):
+        return len(repr(messages)) // 4 + 1
+
+
+def _usage(reply: Reply, messages: Any) -> dict[str, Any]:
+    prompt = (
+        reply.prompt_tokens
+        if reply.prompt_tokens is not None
+        else prompt_size(messages)
+    )
+    reasoning = reply.reasoning_tokens
+    if reasoning is None:
+        reasoning = len(reply.reasoning) // 4 + 1 if reply.reasoning else 0
+    completion = reply.completion_tokens
+    if completion is None:
+        chars = len(reply.content) + len(reply.reasoning)
+        chars += sum(len(call.arguments_json()) for call in reply.tool_calls)
+        completion = max(chars // 4 + 1, reasoning)
+    usage: dict[str, Any] = {
+        "total_tokens": prompt + completion,
+        "total_characters": 0,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+    }
+    if reply.usage_details:
+        usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
+        usage["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens or 0}
+    return usage
+
+
+def _zero_usage(reply: Reply) -> dict[str, Any]:
+    usage: dict[str, Any] = {
+        "total_tokens": 0,
+        "total_characters": 0,
+        "prompt_tokens": 0,
+        "completion_tokens": 0,
+    }
+    if reply.usage_details:
+        usage["completion_tokens_details"] = {"reasoning_tokens": 0}
+        usage["prompt_tokens_details"] = {"cached_tokens": 0}
+    return usage
+
+
+def _reasoning_details(text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": "reasoning.text",
+            "id": REASONING_ID,
+            "format": REASONING_FORMAT,
+            "index": 0,
+            "text": text,
+        }
+    ]
+
+
+def _inline_text(reply: Reply) -> str:
+    if not reply.reasoning:
+        return reply.content
+    return "<think>\n" + reply.reasoning + "\n</think>\n\n" + reply.content
+
+
+def render_completion(
+    reply: Reply,
+    request: Mapping[str, Any],
+    *,
+    completion_id: str,
+    created: int,
+    tool_call_ids: Sequence[str],
+    finish: bool = True,
+) -> dict[str, Any]:
+    """Render a non-streaming `chat.completion` body.
+
+    Args:
+        reply: The scripted reply.
+        request: The (validated) request body.
+        completion_id: The response `id`.
+        created: The `created` timestamp.
+        tool_call_ids: One id per tool call of `reply`.
+        finish: False sends `finish_reason: null`.
+
+    Returns:
+        The response body.
+    """
+    split = request.get("reasoning_split") is True
+    message: dict[str, Any] = {
+        "role": "assistant",
+        "name": ASSISTANT_NAME,
+        "audio_content": "",
+        "content": reply.content if split else _inline_text(reply),
+    }
+    if split and reply.reasoning:
+        if reply.flat_reasoning_content:
+            message["reasoning_content"] = reply.reasoning
+        message["reasoning_details"] = _reasoning_details(reply.reasoning)
+    if reply.tool_calls:
+        message["tool_calls"] = [
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": call.arguments_json()},
+            }
+            for call, call_id in zip(reply.tool_calls, tool_call_ids, strict=True)
+        ]
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": reply.model or request.get("model"),
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": reply.resolved_finish_reason() if finish else None,
+                "message": message,
+            }
+        ],
+        "usage": _usage(reply, request.get("messages")),
+        "input_sensitive": False,
+        "output_sensitive": False,
+        "base_resp": base_resp(),
+    }
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _stream_payloads(
+    reply: Reply, split: bool, tool_call_ids: Sequence[str], size: int
+) -> list[dict[str, Any]]:
+    payloads: list[dict[str, Any]] = []
+    if split:
+        for piece in _pieces(reply.reasoning, size):
+            payload: dict[str, Any] = {}
+            if reply.flat_reasoning_content:
+                payload["reasoning_content"] = piece
+            payload["reasoning_details"] = _reasoning_details(piece)
+            payloads.append(payload)
+        text = reply.content
+    else:
+        text = _inline_text(reply)
+    payloads.extend({"content": piece} for piece in _pieces(text, size))
+    for index, (call, call_id) in enumerate(
+        zip(reply.tool_calls, tool_call_ids, strict=True)
+    ):
+        arguments = call.arguments_json()
+        if reply.tool_calls_in_finish_chunk:
+            pieces = [arguments]
+        else:
+            pieces = _pieces(arguments, size) or [""]
+        payloads.append(
+            {
+                "tool_calls": [
+                    {
+                        "index": index,
+                        "id": call_id,
+                        "type": "function",
+                        "function": {"name": call.name, "arguments": pieces[0]},
+                    }
+                ]
+            }
+        )
+        payloads.extend(
+            {"tool_calls": [{"index": index, "function": {"arguments": piece}}]}
+            for piece in pieces[1:]
+        )
+    if not payloads:
+        payloads.append({"content": ""})
+    return payloads
+
+
+def render_stream(
+    reply: Reply,
+    request: Mapping[str, Any],
+    *,
+    completion_id: str,
+    created: int,
+    tool_call_ids: Sequence[str],
+    chunk_size: int,
+    finish: bool = True,
+) -> Iterator[str]:
+    r"""Render the chunks of a streamed answer as JSON strings.
+
+    The caller frames each one as `data: <json>\n\n` and adds `data: [DONE]`.
+
+    Args:
+        reply: The scripted reply.
+        request: The (validated) request body.
+        completion_id: The `id` shared by all chunks.
+        created: The `created` timestamp.
+        tool_call_ids: One id per tool call of `reply`.
+        chunk_size: Default characters per piece (`reply.chunk_size` wins).
+        finish: False sends no `finish_reason` at all.
+
+    Yields:
+        One serialised `chat.completion.chunk` object per chunk, ending with the
+        usage chunk when the request asked for `stream_options.include_usage`.
+    """
+    split = request.get("reasoning_split") is True
+    size = reply.chunk_size or chunk_size
+    payloads = _stream_payloads(reply, split, tool_call_ids, size)
+    stream_options = request.get("stream_options")
+    include_usage = (
+        isinstance(stream_options, Mapping)
+        and stream_options.get("include_usage") is True
+    )
+    model = reply.model or request.get("model")
+    chunk_usage = dumps(_zero_usage(reply)) if reply.zero_usage_every_chunk else "null"
+    head = '{"id":' + dumps(completion_id) + ',"choices":[{"index":0,'
+    finish_head = head
+    if finish:
+        finish_head += '"finish_reason":' + dumps(reply.resolved_finish_reason()) + ","
+    tail = (
+        "}],"
+        + '"created":'
+        + dumps(created)
+        + ',"model":'
+        + dumps(model)
+        + ',"object":"chat.completion.chunk","usage":'
+        + chunk_usage
+        + ',"input_sensitive":false,"output_sensitive":false}'
+    )
+    last = len(payloads) - 1
+    for i, payload in enumerate(payloads):
+        if i == 0:
+            role = "assistant"
+        elif i % 2:
+            role = ""
+        else:
+            role = "assistant"
+        delta = {"role": role, "name": ASSISTANT_NAME, "audio_content": ""}
+        delta.update(payload)
+        yield (finish_head if i == last else head) + '"delta":' + dumps(delta) + tail
+    if include_usage:
+        yield dumps(
+            {
+                "id": completion_id,
+                "choices": [],
+                "created": created,
+                "model": model,
+                "object": "chat.completion.chunk",
+                "usage": _usage(reply, request.get("messages")),
+                "input_sensitive": False,
+                "output_sensitive": False,
+                "base_resp": base_resp(),
+            }
+        )
