@@ -17,6 +17,12 @@ Two things cannot be done chunk by chunk without memory of the stream:
   what it is, so each chunk's reasoning piece can be put in
   `additional_kwargs["reasoning_content"]` while `content` stays verbatim.
 
+* A tool call whose arguments are not valid JSON (cut by `max_tokens`, or not
+  JSON at all) would be repaired into a valid call by the standard `+`. The
+  state keeps each call's argument fragments and marks the broken ones on the
+  finishing chunk so that they stay invalid (see `tool_calls`); valid calls
+  stream untouched, as they arrive.
+
 The state also notices whether a `finish_reason` ever arrived. One state object
 serves one `_stream`/`_astream` call; the work per chunk does not grow with what
 was already streamed.
@@ -32,6 +38,7 @@ from langchain_core.utils._merge import merge_dicts
 
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
 from langchain_minimax.response import PROVIDER
+from langchain_minimax.tool_calls import CallArguments
 
 _HEAD_KEYS = frozenset(("type", "id", "format"))
 """The keys MiniMax repeats on every fragment of a `reasoning_details` entry."""
@@ -60,6 +67,7 @@ class StreamState:
         self._sent: set[Any] = set()
         self._phase = _START
         self._held = ""
+        self._calls = CallArguments()
         self.finish_reason: str | None = None
 
     def process(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
@@ -71,7 +79,8 @@ class StreamState:
         Returns:
             The same chunk: its `reasoning_details` fragments collected (the
             whole entries go on the finishing chunk) and, in inline mode, its
-            reasoning piece recorded and any partial tag held back.
+            reasoning piece recorded and any partial tag held back. The
+            finishing chunk also marks broken tool calls (see `tool_calls`).
         """
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
@@ -82,9 +91,13 @@ class StreamState:
         details = kwargs.pop("reasoning_details", None)
         if details and (rest := self._collect(details)):
             kwargs["reasoning_details"] = rest
+        if message.tool_call_chunks:
+            self._calls.record(message)
         if finish_reason:
             self.finish_reason = finish_reason
             self._attach_details(kwargs)
+            if self._calls:
+                self._calls.close(message)
         # Once past the think block (or without one) content passes unchanged.
         content = message.content
         if (
@@ -98,15 +111,17 @@ class StreamState:
     def flush(self) -> ChatGenerationChunk | None:
         """A last chunk with what is still held back, if the stream ended early.
 
-        That is a partial tag in inline mode, or `reasoning_details` entries
-        that no finishing chunk carried.
+        That is a partial tag in inline mode, `reasoning_details` entries or
+        the marks of broken tool calls that no finishing chunk carried.
         """
-        if not self._held and not self._pending:
+        if not self._held and not self._pending and not self._calls:
             return None
         message = AIMessageChunk(
             content="", response_metadata={"model_provider": PROVIDER}
         )
         self._attach_details(message.additional_kwargs)
+        if self._calls:
+            self._calls.close(message)
         if self._held:
             self._inline(message, final=True)
         return ChatGenerationChunk(message=message)

@@ -383,3 +383,62 @@ def test_create_agent_structured_response_through_its_tool(
     assert result["structured_response"] == Forecast(city="Oslo", summary="Sunny")
     assert_reasoning_replayed(emulator, replies, split)
     assert "tool_choice" not in emulator.requests[0].body  # type: ignore[operator]
+
+
+CUT_ARGUMENTS = '{"path": "conf/app.conf", "text": "line1\\nli'
+"""Arguments MiniMax cut at `max_tokens` (`finish_reason: "length"`)."""
+
+
+@pytest.mark.parametrize(
+    "how", ["invoke", "ainvoke", "stream_messages", "astream_messages"]
+)
+@pytest.mark.parametrize("output_version", OUTPUT_VERSIONS)
+async def test_create_agent_never_executes_a_cut_tool_call(
+    emulator: MiniMaxEmulator, make_model: Any, output_version: str, how: str
+) -> None:
+    """The valid call runs; the one cut by `length` does not, streamed or not."""
+    executed: list[tuple[str, dict[str, Any]]] = []
+
+    @tool
+    def write_file(path: str, text: str) -> str:
+        """Write text to a file."""
+        executed.append(("write_file", {"path": path, "text": text}))
+        return "written"
+
+    @tool
+    def get_time() -> str:
+        """Get the current UTC time."""
+        executed.append(("get_time", {}))
+        return "12:00 UTC"
+
+    emulator.add_replies(
+        [
+            Reply(
+                reasoning=reasoning(0),
+                content="\n",
+                tool_calls=[
+                    ToolCall("get_time"),
+                    ToolCall("write_file", CUT_ARGUMENTS, id="call_function_5_2"),
+                ],
+                finish_reason="length",
+                chunk_size=5,
+            ),
+            Reply(reasoning=reasoning(1), content="The file was not written."),
+        ]
+    )
+    agent = create_agent(
+        make_model(output_version=output_version),
+        [write_file, get_time],
+        system_prompt=SYSTEM,
+    )
+    question = HumanMessage("Write line1, line2 to conf/app.conf")
+    # The cut call goes back with `{}` as arguments, which MiniMax accepts.
+    with pytest.warns(UserWarning, match="'write_file' whose arguments are not valid"):
+        await run_agent(agent, [question], how)
+    assert executed == [("get_time", {})]
+    # create_agent answers the cut call with an error, and MiniMax accepted that.
+    assert [r.response_status for r in emulator.requests] == [200, 200]
+    answered = [
+        m["tool_call_id"] for m in emulator.requests[1].messages if m["role"] == "tool"
+    ]
+    assert "call_function_5_2" in answered

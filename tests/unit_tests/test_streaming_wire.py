@@ -341,3 +341,103 @@ def test_v1_stream_with_tools_merges_blocks_apart(
     assert _without_index(streamed.content_blocks) == _without_index(
         invoked.content_blocks
     )
+
+
+# --- broken tool calls: never valid once the chunks are added up ---
+
+CUT_ARGUMENTS = '{"path": "conf/app.conf", "text": "line1\\nli'
+NOT_JSON = '{"path": "conf/app.conf"} {"text": "line1"}'
+"""Two objects: not JSON, but langchain-core's partial parsing keeps the first."""
+
+
+def _broken_reply(arguments: str, size: int) -> Reply:
+    """A valid call, then one with broken `arguments` (cut by `length`, or not JSON)."""
+    return Reply(
+        reasoning=REASONING,
+        content="\n",
+        tool_calls=[
+            ToolCall("get_time", {"tz": "UTC"}, id="call_function_9_1"),
+            ToolCall("write_file", arguments, id="call_function_9_2"),
+        ],
+        finish_reason="length" if arguments == CUT_ARGUMENTS else None,
+        chunk_size=size,
+    )
+
+
+def _assert_broken_call_invalid(streamed: AIMessageChunk, invoked: AIMessage) -> None:
+    assert streamed.tool_calls == invoked.tool_calls
+    assert [c["name"] for c in streamed.tool_calls] == ["get_time"]
+    [invalid] = streamed.invalid_tool_calls
+    [expected] = invoked.invalid_tool_calls
+    assert (invalid["id"], invalid["name"]) == (expected["id"], expected["name"])
+    # The raw arguments, then at most three characters that keep them broken.
+    assert invalid["args"] is not None
+    assert expected["args"] is not None
+    assert invalid["args"].startswith(expected["args"])
+    assert len(invalid["args"]) - len(expected["args"]) <= 3
+    assert (
+        streamed.response_metadata["finish_reason"]
+        == invoked.response_metadata["finish_reason"]
+    )
+
+
+BROKEN = [
+    pytest.param(arguments, size, version, id=f"{name}-size={size}-{version}")
+    for name, arguments in (("cut", CUT_ARGUMENTS), ("not_json", NOT_JSON))
+    for size in (1, 5, 200)
+    for version in ("v0", "v1")
+]
+
+
+@pytest.mark.parametrize(("arguments", "size", "output_version"), BROKEN)
+def test_broken_tool_call_stays_invalid_when_streamed(
+    emulator: MiniMaxEmulator,
+    make_model: Any,
+    arguments: str,
+    size: int,
+    output_version: str,
+) -> None:
+    model: ChatMiniMax = make_model(output_version=output_version)
+    emulator.add_replies([_broken_reply(arguments, size)] * 3)
+    streamed = _sum(list(model.stream("q")))
+    invoked = model.invoke("q")
+    _assert_broken_call_invalid(streamed, invoked)
+    # streaming=True sums the same chunks inside invoke.
+    via_stream = make_model(output_version=output_version, streaming=True).invoke("q")
+    assert via_stream.tool_calls == invoked.tool_calls
+    assert [c["id"] for c in via_stream.invalid_tool_calls] == ["call_function_9_2"]
+
+
+@pytest.mark.parametrize("split", [True, False])
+async def test_broken_tool_call_stays_invalid_async_and_in_events(
+    emulator: MiniMaxEmulator, make_model: Any, split: bool
+) -> None:
+    model: ChatMiniMax = make_model(reasoning_split=split)
+    emulator.add_replies([_broken_reply(CUT_ARGUMENTS, 4)] * 3)
+    streamed = _sum([chunk async for chunk in model.astream("q")])
+    invoked = await model.ainvoke("q")
+    _assert_broken_call_invalid(streamed, invoked)
+    ended = [
+        event["data"]["output"]
+        async for event in model.astream_events("q", version="v2")
+        if event["event"] == "on_chat_model_end"
+    ]
+    assert [c["name"] for c in ended[0].tool_calls] == ["get_time"]
+    assert [c["name"] for c in ended[0].invalid_tool_calls] == ["write_file"]
+
+
+def test_cut_tool_call_is_not_valid_in_any_partial_sum_after_the_finish(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    """Summing from the finishing chunk on never turns the cut call valid."""
+    model: ChatMiniMax = make_model()
+    emulator.add_reply(_broken_reply(CUT_ARGUMENTS, 3))
+    chunks = list(model.stream("q"))
+    finishing = next(
+        i
+        for i, chunk in enumerate(chunks)
+        if chunk.response_metadata.get("finish_reason")
+    )
+    for end in range(finishing + 1, len(chunks) + 1):
+        total = _sum(chunks[:end])
+        assert "write_file" not in [c["name"] for c in total.tool_calls]
