@@ -59,6 +59,7 @@ from langchain_minimax.request import (
 )
 from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
+from langchain_minimax.thinking import apply_thinking_rules
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -111,6 +112,10 @@ class ChatMiniMax(ChatOpenAI):
         reasoning_split:
             Return reasoning apart from the answer (default `True`). With
             `False`, `content` keeps MiniMax's inline `<think>` block.
+        thinking:
+            `{"type": "adaptive"}` or `{"type": "disabled"}` (MiniMax-M3 only).
+        reasoning_effort:
+            `"low"`, `"medium"`, `"high"`, `"xhigh"` or `"max"` (MiniMax-M3).
 
     Key init args — client params:
         api_key:
@@ -260,6 +265,17 @@ class ChatMiniMax(ChatOpenAI):
     A per-call `extra_body={"reasoning_split": ...}` wins.
     """
 
+    thinking: dict[str, Any] | None = None
+    """MiniMax's thinking switch, sent as the `thinking` body field.
+
+    `{"type": "adaptive"}` (the model decides whether to think) or
+    `{"type": "disabled"}` (MiniMax-M3 only: the M2 family always thinks).
+    `None` (default) sends nothing. Also accepted per call
+    (`model.invoke(..., thinking={...})`). Checked before sending: another
+    value raises `ValueError`. Source: MiniMax's M3 conformance suite
+    (`MiniMax-Provider-Verifier`, `m3_format_check/`).
+    """
+
     model_config = ConfigDict(populate_by_name=True)
 
     @property
@@ -305,7 +321,10 @@ class ChatMiniMax(ChatOpenAI):
     @model_validator(mode="after")
     def _check_minimax_params(self) -> Self:
         """Check construction parameters against MiniMax's rules."""
-        check_params(self.model_name, {"n": self.n, "temperature": self.temperature})
+        check_params(
+            self.model_name,
+            {**(self.extra_body or {}), **self.model_kwargs, **self._default_params},
+        )
         ignored = [name for name in IGNORED_PARAMS if getattr(self, name) is not None]
         warn_ignored(ignored)
         for name in ignored:
@@ -377,6 +396,13 @@ class ChatMiniMax(ChatOpenAI):
     def _use_responses_api(self, payload: dict) -> bool:
         return False
 
+    @property
+    def _default_params(self) -> dict[str, Any]:
+        params = super()._default_params
+        if self.thinking is not None:
+            params["thinking"] = self.thinking
+        return params
+
     def _get_request_payload(
         self,
         input_: LanguageModelInput,
@@ -399,6 +425,7 @@ class ChatMiniMax(ChatOpenAI):
             self.reasoning_split,
             lift_body_fields(payload),
         )
+        warn_ignored(apply_thinking_rules(self.model_name, payload, extra_body))
         payload["extra_body"] = extra_body
         payload["messages"] = apply_message_rules(
             payload["messages"],

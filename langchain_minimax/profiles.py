@@ -40,7 +40,17 @@ class MiniMaxModel(NamedTuple):
     max_output_tokens: int
     image_inputs: bool
     temperature: TemperatureRange
+    thinking_types: tuple[str, ...] = ("adaptive",)
+    """The `thinking.type` values the model accepts. The M2 family's thinking
+    cannot be switched off (MiniMax's model documentation), and MiniMax's suite
+    says a model whose thinking is forced on accepts only `adaptive`."""
+    reasoning_effort: bool = False
+    """Whether MiniMax documents `reasoning_effort` for the model (its M3 suite;
+    models without support ignore the field)."""
 
+
+THINKING_TYPES = ("adaptive", "disabled")
+"""Every `thinking.type` MiniMax documents (MiniMax-M3 accepts both)."""
 
 _M2_TEMPERATURE = TemperatureRange(0.0, 1.0, low_inclusive=False)
 _M3_TEMPERATURE = TemperatureRange(0.0, 2.0, low_inclusive=True)
@@ -62,7 +72,15 @@ MODELS: dict[str, MiniMaxModel] = {
         MiniMaxModel(
             "MiniMax-M2.7-highspeed", 204_800, 128_000, False, _M2_TEMPERATURE
         ),
-        MiniMaxModel("MiniMax-M3", 1_000_000, 128_000, True, _M3_TEMPERATURE),
+        MiniMaxModel(
+            "MiniMax-M3",
+            1_000_000,
+            128_000,
+            True,
+            _M3_TEMPERATURE,
+            thinking_types=THINKING_TYPES,
+            reasoning_effort=True,
+        ),
     )
 }
 
@@ -76,6 +94,18 @@ def temperature_range(model_name: str) -> TemperatureRange:
     """The temperature range to enforce; unknown models get the M2 family's."""
     row = MODELS.get(model_name)
     return row.temperature if row else _M2_TEMPERATURE
+
+
+def thinking_types(model_name: str) -> tuple[str, ...]:
+    """The `thinking.type` values to allow; unknown models get every known one."""
+    row = MODELS.get(model_name)
+    return row.thinking_types if row else THINKING_TYPES
+
+
+def reasoning_effort_supported(model_name: str) -> bool:
+    """Whether to send `reasoning_effort`; unknown models get it passed through."""
+    row = MODELS.get(model_name)
+    return row.reasoning_effort if row else True
 
 
 def accepts_media(model_name: str) -> bool:

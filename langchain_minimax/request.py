@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 
 from langchain_minimax.profiles import accepts_media, temperature_range
 from langchain_minimax.reasoning import attach_reasoning, text_of
+from langchain_minimax.thinking import check_thinking_params
 
 IGNORED_PARAMS = ("presence_penalty", "frequency_penalty", "logit_bias")
 """Parameters MiniMax documents as ignored; they are dropped before sending."""
@@ -74,8 +75,9 @@ def check_params(model_name: str, params: Mapping[str, Any]) -> None:
         params: Construction, per-call or `bind` parameters.
 
     Raises:
-        ValueError: For `n` other than 1, legacy `functions`/`function_call`, or
-            an out-of-range `temperature`.
+        ValueError: For `n` other than 1, legacy `functions`/`function_call`,
+            an out-of-range `temperature`, or a `thinking` or
+            `reasoning_effort` the model does not accept (see `thinking`).
     """
     n = params.get("n")
     if n is not None and n != 1:
@@ -90,6 +92,7 @@ def check_params(model_name: str, params: Mapping[str, Any]) -> None:
             )
             raise ValueError(msg)
     check_temperature(model_name, params.get("temperature"))
+    check_thinking_params(model_name, params)
 
 
 def warn_ignored(names: Iterable[str]) -> None:

@@ -84,6 +84,31 @@ def _check_messages(messages: list[Any], model: str) -> str | None:
     return None
 
 
+def _check_thinking(body: dict[str, Any], model: str) -> str | None:
+    """Check `thinking` and `reasoning_effort` as MiniMax's M3 suite describes.
+
+    M3 takes `adaptive` or `disabled`; where thinking is forced on (the M2
+    family), `disabled` and `reasoning_effort: "none"` get HTTP 400. Other
+    `reasoning_effort` values are accepted (the service ignores unknown ones).
+    """
+    forced = model not in MULTIMODAL_MODELS
+    allowed = ("adaptive",) if forced else ("adaptive", "disabled")
+    thinking = body.get("thinking")
+    if thinking is not None:
+        kind = thinking.get("type") if isinstance(thinking, dict) else None
+        if kind not in allowed:
+            return (
+                f"invalid params, invalid thinking.type: {json.dumps(kind)} "
+                f"(allowed: {', '.join(allowed)})"
+            )
+    if forced and body.get("reasoning_effort") == "none":
+        return (
+            "invalid params, reasoning_effort none is not supported when "
+            "thinking is forced on"
+        )
+    return None
+
+
 def _check_tools(tools: Any) -> str | None:
     if tools is None:
         return None
@@ -114,7 +139,9 @@ def validate_request(
     - a `model` not in `models`;
     - `n` other than 1;
     - `temperature` outside (0, 1], or outside [0, 2] for MiniMax-M3;
-    - for MiniMax-M3, a `thinking.type` other than `adaptive` or `disabled`;
+    - a `thinking.type` other than `adaptive` or `disabled` for MiniMax-M3, or
+      other than `adaptive` for the other models (their thinking is forced
+      on), and `reasoning_effort: "none"` for those models;
     - `image_url`, `input_audio`, `file` or `video_url` content parts for a
       model other than MiniMax-M3;
     - an assistant tool call whose `function.arguments` is not valid JSON;
@@ -159,14 +186,9 @@ def _validate(body: Any, models: Collection[str], limit: int) -> str | None:
             allowed = "(0, 1]"
         if not ok:
             return f"invalid params, temperature must be in {allowed}"
-    if model in MULTIMODAL_MODELS and body.get("thinking") is not None:
-        thinking = body["thinking"]
-        kind = thinking.get("type") if isinstance(thinking, dict) else None
-        if kind not in ("adaptive", "disabled"):
-            return (
-                f"invalid params, invalid thinking.type: {json.dumps(kind)} "
-                "(allowed: adaptive, disabled)"
-            )
+    error = _check_thinking(body, model)
+    if error is not None:
+        return error
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         return "invalid params, messages is empty"

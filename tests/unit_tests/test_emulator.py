@@ -647,6 +647,14 @@ REJECTED: dict[str, tuple[dict[str, Any], str]] = {
         {"model": "MiniMax-M3", "thinking": {"type": "enabled"}},
         'invalid thinking.type: "enabled" (allowed: adaptive, disabled) (2013)',
     ),
+    "m2_thinking_disabled": (
+        {"thinking": {"type": "disabled"}},
+        'invalid thinking.type: "disabled" (allowed: adaptive) (2013)',
+    ),
+    "m2_reasoning_effort_none": (
+        {"reasoning_effort": "none"},
+        "reasoning_effort none is not supported when thinking is forced on (2013)",
+    ),
     "empty_messages": ({"messages": []}, "messages is empty (2013)"),
 }
 
@@ -708,6 +716,12 @@ ACCEPTED: dict[str, dict[str, Any]] = {
     },
     "highspeed_model": {"model": "MiniMax-M2.1-highspeed"},
     "stable_model": {"model": "MiniMax-M2-Stable"},
+    "m2_thinking_adaptive": {"thinking": {"type": "adaptive"}},
+    "m3_effort_out_of_enum_ignored": {
+        "model": "MiniMax-M3",
+        "reasoning_effort": "ultra",
+        "thinking": {"type": "disabled"},
+    },
     "ignored_params": {"presence_penalty": 2.0, "stop": ["x"], "top_p": 0.95},
 }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import pytest
+
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator, Reply
 
@@ -54,3 +56,121 @@ def test_sdk_fields_keep_their_path(make_model: Any) -> None:
     payload = model._get_request_payload("q", seed=3)
     assert (payload["user"], payload["seed"]) == ("u-1", 3)
     assert payload["extra_body"] == {"reasoning_split": True, "label": "x"}
+
+
+# --- thinking and reasoning_effort ---------------------------------------------
+
+
+def test_thinking_from_constructor_and_call_reaches_the_body(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    model: ChatMiniMax = make_model(model="MiniMax-M3", thinking={"type": "adaptive"})
+    emulator.add_reply(Reply(content="a"))
+    emulator.add_reply(Reply(content="b"))
+    model.invoke("q")
+    model.invoke("q", thinking={"type": "disabled"})
+    first, second = _bodies(emulator)
+    assert first["thinking"] == {"type": "adaptive"}
+    assert second["thinking"] == {"type": "disabled"}
+
+
+@pytest.mark.parametrize("effort", ["low", "medium", "high", "xhigh", "max"])
+def test_reasoning_effort_reaches_the_body(
+    emulator: MiniMaxEmulator, make_model: Any, effort: str
+) -> None:
+    emulator.add_reply(Reply(content="a"))
+    make_model(model="MiniMax-M3", reasoning_effort=effort).invoke("q")
+    assert _bodies(emulator)[0]["reasoning_effort"] == effort
+
+
+def test_minimal_effort_is_sent_as_low(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="a"))
+    emulator.add_reply(Reply(content="b"))
+    model: ChatMiniMax = make_model(model="MiniMax-M3", reasoning_effort="minimal")
+    model.invoke("q")
+    model.invoke("q", extra_body={"reasoning_effort": "minimal"})
+    assert [body["reasoning_effort"] for body in _bodies(emulator)] == ["low", "low"]
+
+
+def test_reasoning_effort_is_not_sent_to_a_model_without_it(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="a"))
+    model: ChatMiniMax = make_model(model="MiniMax-M2.7", reasoning_effort="high")
+    with pytest.warns(UserWarning, match="MiniMax ignores reasoning_effort"):
+        model.invoke("q")
+    assert "reasoning_effort" not in _bodies(emulator)[0]
+
+
+BAD_THINKING: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
+    "M2 disabled, constructor field": (
+        {"model": "MiniMax-M2", "thinking": {"type": "disabled"}},
+        {},
+        "cannot be switched off",
+    ),
+    "M2 disabled, per call": (
+        {"model": "MiniMax-M2.5"},
+        {"thinking": {"type": "disabled"}},
+        "cannot be switched off",
+    ),
+    "M2 disabled, model_kwargs": (
+        {"model": "MiniMax-M2", "model_kwargs": {"thinking": {"type": "disabled"}}},
+        {},
+        "cannot be switched off",
+    ),
+    "M2 disabled, extra_body": (
+        {"model": "MiniMax-M2", "extra_body": {"thinking": {"type": "disabled"}}},
+        {},
+        "cannot be switched off",
+    ),
+    "M2 disabled, call extra_body": (
+        {"model": "MiniMax-M2"},
+        {"extra_body": {"thinking": {"type": "disabled"}}},
+        "cannot be switched off",
+    ),
+    "unknown type": (
+        {"model": "MiniMax-M3"},
+        {"thinking": {"type": "enabled", "budget_tokens": 1024}},
+        "'adaptive'.*'disabled'",
+    ),
+    "not a dict": ({"model": "MiniMax-M3"}, {"thinking": True}, "is not valid"),
+    "effort typo": (
+        {"model": "MiniMax-M3"},
+        {"reasoning_effort": "hihg"},
+        r"\['low', 'medium', 'high', 'xhigh', 'max'\]",
+    ),
+    "effort none": (
+        {"model": "MiniMax-M3"},
+        {"reasoning_effort": "none"},
+        "thinking=\\{'type': 'disabled'\\}",
+    ),
+    "effort in call extra_body": (
+        {"model": "MiniMax-M3"},
+        {"extra_body": {"reasoning_effort": "ultra"}},
+        "reasoning_effort='ultra'",
+    ),
+    "effort in model_kwargs": (
+        {"model": "MiniMax-M3", "model_kwargs": {"reasoning_effort": "ultra"}},
+        {},
+        "reasoning_effort='ultra'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_THINKING))
+def test_bad_thinking_values_are_rejected_before_sending(
+    emulator: MiniMaxEmulator, make_model: Any, case: str
+) -> None:
+    model_kwargs, call_kwargs, match = BAD_THINKING[case]
+    with pytest.raises(ValueError, match=match), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # model_kwargs' own warning
+        make_model(**model_kwargs).invoke("q", **call_kwargs)
+    assert emulator.requests == []
+
+
+def test_m2_accepts_adaptive(emulator: MiniMaxEmulator, make_model: Any) -> None:
+    emulator.add_reply(Reply(content="a"))
+    make_model(model="MiniMax-M2").invoke("q", thinking={"type": "adaptive"})
+    assert _bodies(emulator)[0]["thinking"] == {"type": "adaptive"}
