@@ -60,6 +60,7 @@ from langchain_minimax.request import (
 from langchain_minimax.response import PROVIDER, annotate_message
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
+from langchain_minimax.tokens import count_request, token_offsets
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -434,6 +435,44 @@ class ChatMiniMax(ChatOpenAI):
         )
         apply_tool_rules(payload)
         return payload
+
+    def get_token_ids(self, text: str) -> list[int]:
+        """Offline stand-ins for token ids, one per estimated token.
+
+        `custom_get_token_ids` wins when set (e.g. MiniMax's own tokenizer).
+        Otherwise each id is the offset where an estimated token starts in
+        `text` (see `langchain_minimax.tokens`); nothing is downloaded.
+        """
+        if self.custom_get_token_ids is not None:
+            return self.custom_get_token_ids(text)
+        return token_offsets(text)
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[dict[str, Any] | type | Callable | BaseTool] | None = None,
+        *,
+        allow_fetching_images: bool = True,
+    ) -> int:
+        """Estimate the prompt tokens MiniMax bills for `messages`, offline.
+
+        Counts what the package sends: every message with its framing, the
+        reasoning each assistant turn sends back, tool calls, `tools`' schemas,
+        a fixed cost per image or video (never fetched, whatever
+        `allow_fetching_images` says) and the service's own prompt. See
+        "Token counting" in docs/chat_minimax.md for the method and accuracy.
+        """
+        payload = super()._get_request_payload(messages)
+        split = request_extra_body(
+            self.extra_body, None, self.reasoning_split, lift_body_fields(payload)
+        )
+        return count_request(
+            payload["messages"],
+            messages,
+            tools,
+            reasoning_split=bool(split["reasoning_split"]),
+            token_ids=self.custom_get_token_ids,
+        )
 
     def bind_tools(
         self,

@@ -1,0 +1,320 @@
+"""Offline token counting: every entry point, what is counted, and its accuracy.
+
+Every test here runs with an empty tiktoken cache and with tiktoken's download
+function replaced by one that fails, on top of pytest-socket's refusal of every
+non-loopback connection: a counter that tried to fetch `cl100k_base` would fail.
+Accuracy is measured against the prompt tokens MiniMax-M3 billed for the real
+requests in `data/m3_prompt_tokens.jsonl`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tiktoken.load
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langchain.agents import create_agent
+from langchain.agents.middleware import SummarizationMiddleware
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+    convert_to_messages,
+    trim_messages,
+)
+from langchain_core.tools import tool
+
+from langchain_minimax import ChatMiniMax
+from langchain_minimax.profiles import MODELS
+from langchain_minimax.testing import MiniMaxEmulator
+from langchain_minimax.tokens import (
+    IMAGE_TOKENS,
+    TOOLS_PROMPT,
+    UNIT,
+    VIDEO_TOKENS,
+    count_tokens,
+    token_offsets,
+)
+
+CALIBRATION = Path(__file__).parent / "data" / "m3_prompt_tokens.jsonl"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "chat_minimax.md"
+MODEL_NAMES = [*MODELS, "MiniMax-M9-not-yet-released"]
+
+
+@pytest.fixture(autouse=True)
+def _no_tokenizer_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """An empty tiktoken cache, and a failure if anything tries to fill it."""
+    cache = tmp_path / "tiktoken-cache"
+    cache.mkdir()
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+
+    def refuse(blobpath: str) -> bytes:
+        raise AssertionError(f"tried to download {blobpath}")
+
+    monkeypatch.setattr(tiktoken.load, "read_file", refuse)
+    yield
+    assert list(cache.iterdir()) == []
+
+
+def offline_model(name: str = "MiniMax-M2", **kwargs: Any) -> ChatMiniMax:
+    """A model whose base URL nothing listens on: counting sends nothing."""
+    return ChatMiniMax(model=name, base_url="http://127.0.0.1:9", **kwargs)
+
+
+def history(turns: int) -> list[BaseMessage]:
+    messages: list[BaseMessage] = [SystemMessage("You are a helpful assistant.")]
+    for i in range(turns):
+        messages.append(HumanMessage(f"Question {i}: what is {i} squared?"))
+        messages.append(
+            AIMessage(
+                f"{i} squared is {i * i}.",
+                additional_kwargs={"reasoning_content": f"Multiply {i} by {i}."},
+            )
+        )
+    return messages
+
+
+# --- The five entry points, for every model -------------------------------------
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_text_counts_and_token_ids_for_every_model(name: str) -> None:
+    model = offline_model(name)
+    text = "Hello, world! 你好，世界。こんにちは。"
+    ids = model.get_token_ids(text)
+    assert model.get_num_tokens(text) == len(ids) == count_tokens(text) > 0
+    assert ids == sorted(ids)
+    assert all(0 <= i < len(text) for i in ids)
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_message_counts_for_every_model(name: str) -> None:
+    model = offline_model(name)
+    short = model.get_num_tokens_from_messages(history(1))
+    long = model.get_num_tokens_from_messages(history(10))
+    assert 0 < short < long
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_trim_messages_with_the_model_as_counter(name: str) -> None:
+    model = offline_model(name)
+    messages = history(30)
+    budget = model.get_num_tokens_from_messages(messages) // 3
+    trimmed = trim_messages(
+        messages,
+        max_tokens=budget,
+        token_counter=model,
+        strategy="last",
+        include_system=True,
+        start_on="human",
+    )
+    assert isinstance(trimmed[0], SystemMessage)
+    assert isinstance(trimmed[1], HumanMessage)
+    assert trimmed[-1] == messages[-1]
+    assert len(trimmed) < len(messages)
+    assert model.get_num_tokens_from_messages(trimmed) <= budget
+
+
+def test_summarization_middleware_counts_with_the_model(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    model = make_model()
+    messages = history(20)
+    total = model.get_num_tokens_from_messages(messages)
+    middleware = SummarizationMiddleware(
+        model=model,
+        trigger=("tokens", total // 2),
+        keep=("tokens", total // 4),
+        token_counter=model.get_num_tokens_from_messages,
+    )
+    agent = create_agent(model, middleware=[middleware])
+    agent.invoke({"messages": [*messages, HumanMessage("And 21 squared?")]})
+    summary_request, answer_request = emulator.requests
+    assert "Question 0" in json.dumps(summary_request.body["messages"])
+    sent = answer_request.body["messages"]
+    assert len(sent) < len(messages)
+    assert "Question 0:" not in json.dumps(sent)
+    assert sent[-1]["content"] == "And 21 squared?"
+
+
+# --- What is counted -------------------------------------------------------------
+
+
+def test_reasoning_is_counted_the_same_split_or_inline() -> None:
+    reasoning, answer = "Let me think about the order of operations.", "It is 7."
+    split = AIMessage(answer, additional_kwargs={"reasoning_content": reasoning})
+    inline = AIMessage(f"<think>\n{reasoning}\n</think>\n\n{answer}")
+    bare = AIMessage(answer)
+    question = HumanMessage("What is 1 + 2 * 3?")
+
+    def count(message: AIMessage, reasoning_split: bool) -> int:
+        model = offline_model(reasoning_split=reasoning_split)
+        return model.get_num_tokens_from_messages([question, message])
+
+    with_reasoning = count(split, reasoning_split=True)
+    assert with_reasoning == count(inline, reasoning_split=False)
+    assert with_reasoning == count(split, reasoning_split=False)
+    assert with_reasoning >= count(bare, reasoning_split=True) + count_tokens(reasoning)
+
+
+def test_reasoning_details_are_counted() -> None:
+    details = [{"type": "reasoning.text", "index": 0, "text": "Think it over. " * 20}]
+    model = offline_model()
+    question = HumanMessage("Hi")
+    plain = model.get_num_tokens_from_messages([question, AIMessage("Hello")])
+    counted = model.get_num_tokens_from_messages(
+        [question, AIMessage("Hello", additional_kwargs={"reasoning_details": details})]
+    )
+    assert counted - plain >= count_tokens(details[0]["text"])
+
+
+def test_tool_calls_arguments_and_results_are_counted() -> None:
+    model = offline_model()
+
+    def conversation(text: str) -> list[BaseMessage]:
+        call = {
+            "name": "write_file",
+            "args": {"path": "a.txt", "text": text},
+            "id": "c1",
+        }
+        return [
+            HumanMessage("Write it."),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage(f"wrote {text}", tool_call_id="c1"),
+        ]
+
+    short = model.get_num_tokens_from_messages(conversation("x"))
+    long = model.get_num_tokens_from_messages(conversation("lorem ipsum " * 50))
+    # The text is both in the call's arguments and in the tool result.
+    assert long - short >= 2 * count_tokens("lorem ipsum " * 50) - 4
+
+
+def test_bound_tools_schemas_are_counted() -> None:
+    @tool
+    def get_weather(city: str, unit: str = "celsius") -> str:
+        """Get the current weather for a city, in celsius or fahrenheit."""
+        return f"Sunny in {city}"
+
+    model = offline_model()
+    messages = [HumanMessage("Weather in Paris?")]
+    without = model.get_num_tokens_from_messages(messages)
+    with_tool = model.get_num_tokens_from_messages(messages, tools=[get_weather])
+    assert with_tool - without > TOOLS_PROMPT // UNIT + count_tokens("get_weather")
+
+
+def test_a_trimmed_history_is_counted_not_rejected() -> None:
+    """A tool result whose call was trimmed away would be rejected on sending."""
+    model = offline_model()
+    orphan = [ToolMessage("42", tool_call_id="gone"), HumanMessage("Thanks")]
+    assert model.get_num_tokens_from_messages(orphan) > 0
+
+
+def test_images_and_videos_have_a_fixed_cost_on_m3() -> None:
+    model = offline_model("MiniMax-M3")
+    text = {"type": "text", "text": "What is in this picture?"}
+    image = {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}
+    video = {"type": "video_url", "video_url": {"url": "https://example.com/a.mp4"}}
+
+    def count(*parts: dict[str, Any]) -> int:
+        return model.get_num_tokens_from_messages([HumanMessage(content=list(parts))])
+
+    assert count(text, image) - count(text) == IMAGE_TOKENS
+    assert count(text, image, image) - count(text) == 2 * IMAGE_TOKENS
+    assert count(text, video) - count(text) == VIDEO_TOKENS
+
+
+def test_a_tokenizer_of_the_users_own_replaces_the_estimate() -> None:
+    def characters(text: str) -> list[int]:
+        return [ord(c) for c in text]
+
+    model = offline_model(custom_get_token_ids=characters)
+    assert model.get_token_ids("abc") == [97, 98, 99]
+    assert model.get_num_tokens("abcdef") == 6
+    one = model.get_num_tokens_from_messages([HumanMessage("a" * 10)])
+    two = model.get_num_tokens_from_messages([HumanMessage("a" * 1010)])
+    assert two - one == 1000
+
+
+@settings(max_examples=50)
+@given(st.text(max_size=200))
+def test_token_offsets_agree_with_the_count(text: str) -> None:
+    offsets = token_offsets(text)
+    assert len(offsets) == count_tokens(text)
+    assert offsets == sorted(offsets)
+    assert all(0 <= offset < len(text) for offset in offsets)
+
+
+def test_counts_add_up_over_texts() -> None:
+    """Costs are exact hundredths: a text costs what its parts cost, up to rounding."""
+    parts = ["Hello, world!", " 你好，世界。", "\n\n", "def f(x):\n    return x"]
+    assert abs(count_tokens("".join(parts)) - sum(map(count_tokens, parts))) <= 4
+
+
+# --- Accuracy against MiniMax's billed prompt tokens -----------------------------
+
+
+def calibration_messages(record: dict[str, Any]) -> list[BaseMessage]:
+    """The record's messages; assistant reasoning goes to `reasoning_content`."""
+    messages: list[BaseMessage] = []
+    for message in record["messages"]:
+        if message["role"] == "assistant" and message.get("reasoning_content"):
+            messages.append(
+                AIMessage(
+                    message.get("content") or "",
+                    additional_kwargs={
+                        "reasoning_content": message["reasoning_content"]
+                    },
+                )
+            )
+        else:
+            messages.extend(convert_to_messages([message]))
+    return messages
+
+
+def relative_errors() -> list[float]:
+    model = offline_model("MiniMax-M3")
+    errors = []
+    for line in CALIBRATION.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        counted = model.get_num_tokens_from_messages(
+            calibration_messages(record), tools=record.get("tools") or None
+        )
+        errors.append(abs(counted - record["prompt_tokens"]) / record["prompt_tokens"])
+    return errors
+
+
+def test_calibration_file_is_the_shared_one() -> None:
+    records = [json.loads(line) for line in CALIBRATION.read_text().splitlines()]
+    assert len(records) == 8
+    assert all(r["source"].startswith("MiniMax-AI/") for r in records)
+    shared = Path(__file__).resolve().parents[3] / "shared" / "calibration"
+    if (shared / CALIBRATION.name).exists():
+        assert (shared / CALIBRATION.name).read_text() == CALIBRATION.read_text()
+
+
+def test_accuracy_against_minimax_billed_prompt_tokens() -> None:
+    errors = relative_errors()
+    assert statistics.median(errors) <= 0.10
+    assert max(errors) <= 0.25
+
+
+def test_docs_state_the_measured_errors() -> None:
+    errors = relative_errors()
+    text = DOCS.read_text(encoding="utf-8")
+    median = re.search(r"median relative error of ([\d.]+)%", text)
+    worst = re.search(r"worst ([\d.]+)%", text)
+    assert median, "docs/chat_minimax.md must state the measured median error"
+    assert worst, "docs/chat_minimax.md must state the measured worst error"
+    assert float(median.group(1)) == round(100 * statistics.median(errors), 1)
+    assert float(worst.group(1)) == round(100 * max(errors), 1)
