@@ -10,6 +10,8 @@ import pytest
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator
 
+pytest_plugins = ["pytester"]
+
 API_KEY = "emulator-key-7f3a"
 
 

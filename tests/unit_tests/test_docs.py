@@ -4,7 +4,9 @@ Blocks of one file run in order in one namespace, like a notebook, with
 `MINIMAX_API_KEY` and `MINIMAX_BASE_URL` pointing at a local emulator that
 answers with `auto_responder`. A block whose fence reads ```` ```python
 requires-key ```` talks to the real service and runs only when
-`MINIMAX_API_KEY` was set before the test run.
+`MINIMAX_API_KEY` was set before the test run. A block whose fence reads
+```` ```python pytest ```` is a test file: it runs with pytest (`pytester`), in
+an empty project where only the installed package provides fixtures.
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def test_doc_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with MiniMaxEmulator(api_key="doc-key", responder=auto_responder) as emu:
         for line, info, source in blocks:
             needs_key = "requires-key" in info
-            if needs_key and not REAL_KEY:
+            if (needs_key and not REAL_KEY) or info == "pytest":
                 continue
             if needs_key:
                 monkeypatch.setenv("MINIMAX_API_KEY", REAL_KEY or "")
@@ -128,6 +130,30 @@ def test_doc_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             ran += 1
     loop.close()
     assert ran > 0 or not REAL_KEY
+
+
+def pytest_blocks() -> list[tuple[str, int, str]]:
+    """(file name, line, source) of every ```` ```python pytest ```` block."""
+    return [
+        (path.name, line, source)
+        for path in DOC_FILES
+        for line, info, source in code_blocks(path)
+        if info == "pytest"
+    ]
+
+
+@pytest.mark.enable_socket
+@pytest.mark.parametrize(
+    ("name", "line", "source"), pytest_blocks(), ids=lambda v: str(v)[:20]
+)
+def test_doc_pytest_blocks_pass(
+    pytester: pytest.Pytester, name: str, line: int, source: str
+) -> None:
+    tests = len(re.findall(r"^def test_", source, re.MULTILINE))
+    assert tests, f"{name}:{line} has no test function"
+    pytester.makepyfile(**{f"test_{Path(name).stem}_{line}": source})
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=tests)
 
 
 # --- the documentation's tables agree with the code ---

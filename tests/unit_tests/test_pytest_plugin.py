@@ -1,0 +1,109 @@
+"""The `minimax_emulator` fixture, in a fresh project that only installs the package.
+
+`pytester` runs pytest in-process in an empty directory: no conftest, no
+`pytest_plugins`; the fixture comes from the package's `pytest11` entry point.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+pytestmark = pytest.mark.enable_socket
+
+REINSTALL = (
+    "the pytest11 entry point is not installed: reinstall the package "
+    "(pip install -e .) after pulling the change that added it"
+)
+
+
+def test_the_plugin_is_registered_by_entry_point() -> None:
+    plugins = {entry.name: entry.value for entry in entry_points(group="pytest11")}
+    assert plugins.get("langchain_minimax") == (
+        "langchain_minimax.testing.pytest_plugin"
+    ), REINSTALL
+
+
+def test_the_fixture_works_in_a_fresh_project(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_app="""
+        from langchain_core.messages import HumanMessage, ToolMessage
+
+        from langchain_minimax import ChatMiniMax
+        from langchain_minimax.testing import MiniMaxEmulator, Reply, ToolCall
+
+
+        def get_weather(city: str) -> str:
+            '''Get the weather for a city.'''
+            return f"sunny in {city}"
+
+
+        def test_scripted_tool_loop(minimax_emulator):
+            emulator, chat_model = minimax_emulator
+            assert isinstance(emulator, MiniMaxEmulator) and emulator.is_running
+            emulator.add_replies(
+                [
+                    Reply(
+                        reasoning="I need the weather.",
+                        content="\\n",
+                        tool_calls=[ToolCall("get_weather", {"city": "Paris"})],
+                    ),
+                    Reply(content="Sunny in Paris."),
+                ]
+            )
+            model = chat_model().bind_tools([get_weather])
+            question = HumanMessage("Weather in Paris?")
+            first = model.invoke([question])
+            call = first.tool_calls[0]
+            assert call["args"] == {"city": "Paris"}
+            answer = model.invoke(
+                [question, first, ToolMessage("sunny", tool_call_id=call["id"])]
+            )
+            assert answer.text == "Sunny in Paris."
+            sent = emulator.requests[1].messages[1]
+            assert sent["reasoning_details"][0]["text"] == "I need the weather."
+
+
+        def test_each_test_starts_clean(minimax_emulator):
+            emulator, chat_model = minimax_emulator
+            assert emulator.requests == []
+            assert emulator.pending_replies == 0
+            assert chat_model().invoke("hello").text  # the default responder
+
+
+        def test_factory_arguments_reach_the_model(minimax_emulator):
+            emulator, chat_model = minimax_emulator
+            model = chat_model(model="MiniMax-M2.5", temperature=0.5)
+            assert isinstance(model, ChatMiniMax)
+            model.invoke("hi")
+            body = emulator.requests[-1].body
+            assert (body["model"], body["temperature"]) == ("MiniMax-M2.5", 0.5)
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
+def test_each_test_gets_a_clean_emulator(pytester: pytest.Pytester) -> None:
+    # A reply one test leaves unused is not the next test's first answer.
+    pytester.makepyfile(
+        test_leftover="""
+        def test_leaves_a_reply(minimax_emulator):
+            minimax_emulator.emulator.add_reply("unused")
+
+        def test_does_not_see_it(minimax_emulator):
+            assert minimax_emulator.emulator.pending_replies == 0
+        """
+    )
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_importing_the_emulator_does_not_import_pytest() -> None:
+    code = "import sys, langchain_minimax.testing; print('pytest' in sys.modules)"
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.split() == ["False"]
