@@ -44,6 +44,32 @@ class Row:
         return self.cpu_ratio <= self.bound
 
 
+def growth_row(
+    item: str,
+    what: str,
+    keys: tuple[str, str],
+    medians: tuple[dict[str, float], dict[str, float]],
+    bound: float | None,
+) -> Row:
+    """A check row: how much the larger of two sizes costs over the smaller.
+
+    `keys` are the (small, large) sample names, `medians` the (wall, CPU)
+    medians of `Samples.medians`.
+    """
+    small, large = keys
+    wall, cpu = medians
+    return Row(
+        item,
+        what,
+        "x",
+        {},
+        ratio=wall[large] / wall[small],
+        cpu_ratio=cpu[large] / cpu[small],
+        ratio_label="ratio",
+        bound=bound,
+    )
+
+
 @dataclass
 class Report:
     rows: list[Row] = field(default_factory=list)

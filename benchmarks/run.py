@@ -46,6 +46,7 @@ from sections import (  # noqa: E402
     request_building,
     sanity,
     stream,
+    token_counting,
 )
 from sizes import FULL, QUICK, Sizes  # noqa: E402
 
@@ -56,6 +57,7 @@ SECTIONS: dict[str, Callable[[Report, Contenders, Sizes], None]] = {
     "request": request_building.run,
     "import": import_time.run,
     "memory": memory.run,
+    "tokens": token_counting.run,
 }
 
 

@@ -13,7 +13,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
-from results import Report, Row
+from results import Report, growth_row
 from scenarios import text
 from sizes import Sizes
 from timing import Samples, interleave, timed_row
@@ -126,14 +126,11 @@ def run(report: Report, c: Contenders, sizes: Sizes) -> None:
         )
     for name in (OAI, MMX):
         report.check(
-            Row(
+            growth_row(
                 "4",
                 f"{name}: request building, {large} / {small} messages",
-                "x",
-                {},
-                ratio=wall[f"{name} {large}"] / wall[f"{name} {small}"],
-                cpu_ratio=cpu[f"{name} {large}"] / cpu[f"{name} {small}"],
-                ratio_label="ratio",
+                (f"{name} {small}", f"{name} {large}"),
+                (wall, cpu),
                 bound=2.2 if name == MMX else None,
             )
         )
