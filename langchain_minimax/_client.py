@@ -47,7 +47,14 @@ from langchain_openai.chat_models._client_utils import (
 from langchain_openai.chat_models.base import global_ssl_context
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from langchain_minimax import errors
+from langchain_minimax._failures import (
+    failure_response,
+    first_event_data,
+    read_failure_bytes,
+    reported_failure,
+    should_retry,
+)
+from langchain_minimax._response_shape import check_parsed
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -70,38 +77,13 @@ def _is_json(response: httpx.Response) -> bool:
     return content_type.endswith("json")
 
 
-def _failure_response(
-    response: httpx.Response, failure: errors.Failure, content: bytes
-) -> httpx.Response:
-    """The HTTP error response equivalent to a failure reported with status 200."""
-    headers = [
-        (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower()
-        not in (
-            "content-length",
-            "content-encoding",
-            "transfer-encoding",
-            "content-type",
-        )
-    ]
-    headers.append(("content-type", "application/json"))
-    return type(response)(
-        errors.error_status(failure),
-        headers=headers,
-        content=content,
-        request=response.request,
-        extensions={errors.REPORTED_IN_200: True},
-    )
-
-
 def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response | None:
     """The error response for a stream whose first event reports a failure."""
-    data = errors.first_event_data(head)
-    failure = errors.read_failure_bytes(data) if data is not None else None
+    data = first_event_data(head)
+    failure = read_failure_bytes(data) if data is not None else None
     if data is None or failure is None:
         return None
-    return _failure_response(response, failure, data)
+    return failure_response(response, failure, data)
 
 
 def _checked_stream(response: httpx.Response) -> httpx.Response:
@@ -113,7 +95,7 @@ def _checked_stream(response: httpx.Response) -> httpx.Response:
     head = b""
     for piece in raw:
         head += piece
-        if errors.first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
+        if first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
             break
     failed = _failure_in_stream(response, head)
     if failed is not None:
@@ -151,7 +133,7 @@ async def _achecked_stream(
         return _failure_in_stream(response, response.content) or response
     raw = response.aiter_raw()
     head = b""
-    while errors.first_event_data(head) is None and len(head) <= _PEEK_LIMIT:
+    while first_event_data(head) is None and len(head) <= _PEEK_LIMIT:
         try:
             head += await asyncio.wait_for(raw.__anext__(), chunk_timeout or None)
         except StopAsyncIteration:
@@ -289,19 +271,15 @@ def _check_parsed(
 ) -> object | None:
     """The parsed JSON when it is to be handed on as is; check chat completions."""
     if cast_to is _WireCompletion or cast_to is _WireChunk:
-        errors.check_parsed(data, response.request, streamed=cast_to is _WireChunk)
+        check_parsed(data, response.request, streamed=cast_to is _WireChunk)
         return data
     if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
-        errors.check_parsed(
-            data, response.request, streamed=cast_to is ChatCompletionChunk
-        )
+        check_parsed(data, response.request, streamed=cast_to is ChatCompletionChunk)
     return None
 
 
 def _retry_decision(response: httpx.Response) -> bool | None:
-    return errors.should_retry(
-        errors.read_failure_bytes(response.content), response.status_code
-    )
+    return should_retry(reported_failure(response), response.status_code)
 
 
 class MiniMaxOpenAI(openai.OpenAI):
@@ -314,9 +292,10 @@ class MiniMaxOpenAI(openai.OpenAI):
         if response.is_error:
             response.read()
         elif _is_json(response):
-            failure = errors.read_failure_bytes(response.read())
+            response.read()
+            failure = reported_failure(response)
             if failure is not None:
-                return _failure_response(response, failure, response.content)
+                return failure_response(response, failure, response.content)
         elif _peekable_stream(response):
             return _checked_stream(response)
         return response
@@ -358,9 +337,10 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
         if response.is_error:
             await response.aread()
         elif _is_json(response):
-            failure = errors.read_failure_bytes(await response.aread())
+            await response.aread()
+            failure = reported_failure(response)
             if failure is not None:
-                return _failure_response(response, failure, response.content)
+                return failure_response(response, failure, response.content)
         elif _peekable_stream(response):
             return await _achecked_stream(response, self.stream_chunk_timeout)
         return response

@@ -29,7 +29,6 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
-from langchain_minimax import errors
 from langchain_minimax._client import (
     AsyncMiniMaxOpenAI,
     MiniMaxOpenAI,
@@ -37,6 +36,13 @@ from langchain_minimax._client import (
     http_clients,
     wire_completions,
 )
+from langchain_minimax._failures import CallContext
+from langchain_minimax._response_shape import (
+    check_chunk,
+    check_completion,
+    unfinished_stream,
+)
+from langchain_minimax._translate import translating
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -656,14 +662,14 @@ class ChatMiniMax(ChatOpenAI):
         )
         return with_parser(llm, parser, include_raw=include_raw)
 
-    def _call_context(self, *, streaming: bool = False) -> errors.CallContext:
-        return errors.CallContext(
+    def _call_context(self, *, streaming: bool = False) -> CallContext:
+        return CallContext(
             url=self.minimax_api_base.rstrip("/") + "/chat/completions",
             model=self.model_name,
             streaming=streaming,
         )
 
-    def _stream_context(self) -> errors.CallContext:
+    def _stream_context(self) -> CallContext:
         return self._call_context(streaming=True)
 
     def _generate(
@@ -673,7 +679,7 @@ class ChatMiniMax(ChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with errors.translating(self._call_context()):
+        with translating(self._call_context()):
             return super()._generate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
@@ -685,7 +691,7 @@ class ChatMiniMax(ChatOpenAI):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with errors.translating(self._call_context()):
+        with translating(self._call_context()):
             return await super()._agenerate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
@@ -695,7 +701,7 @@ class ChatMiniMax(ChatOpenAI):
         response: dict | openai.BaseModel,
         generation_info: dict | None = None,
     ) -> ChatResult:
-        body = errors.check_completion(response, self._call_context())
+        body = check_completion(response, self._call_context())
         result = super()._create_chat_result(response, generation_info)
         for generation, choice in zip(result.generations, body["choices"], strict=True):
             annotate_message(generation.message, choice["message"])
@@ -709,7 +715,7 @@ class ChatMiniMax(ChatOpenAI):
         default_chunk_class: type,
         base_generation_info: dict | None,
     ) -> ChatGenerationChunk | None:
-        errors.check_chunk(chunk, self._stream_context)
+        check_chunk(chunk, self._stream_context)
         generation_chunk = super()._convert_chunk_to_generation_chunk(
             chunk, default_chunk_class, base_generation_info
         )
@@ -733,7 +739,7 @@ class ChatMiniMax(ChatOpenAI):
     ) -> Iterator[ChatGenerationChunk]:
         state = StreamState()
         context = self._call_context(streaming=True)
-        with errors.translating(context):
+        with translating(context):
             for chunk in super()._stream(messages, stop=stop, **kwargs):
                 context.chunks += 1
                 chunk = state.process(chunk)
@@ -745,7 +751,7 @@ class ChatMiniMax(ChatOpenAI):
                 run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
         if state.finish_reason is None:
-            raise errors.unfinished_stream(context)
+            raise unfinished_stream(context)
 
     async def _astream(
         self,
@@ -756,7 +762,7 @@ class ChatMiniMax(ChatOpenAI):
     ) -> AsyncIterator[ChatGenerationChunk]:
         state = StreamState()
         context = self._call_context(streaming=True)
-        with errors.translating(context):
+        with translating(context):
             async for chunk in super()._astream(messages, stop=stop, **kwargs):
                 context.chunks += 1
                 chunk = state.process(chunk)
@@ -768,4 +774,4 @@ class ChatMiniMax(ChatOpenAI):
                 await run_manager.on_llm_new_token(last.text, chunk=last)
             yield last
         if state.finish_reason is None:
-            raise errors.unfinished_stream(context)
+            raise unfinished_stream(context)

@@ -1,4 +1,8 @@
-"""Pure tests of `langchain_minimax.errors`: parsing, the code table, messages."""
+"""Pure tests of the exceptions, the code table, reading failures and translating.
+
+They cover `errors.py` and the modules that build its exceptions: `_failures.py`
+and `_translate.py`.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +26,9 @@ from langchain_core.exceptions import (
 from langchain_openai._compat import httpx
 
 import langchain_minimax
-from langchain_minimax import errors
+from langchain_minimax import _failures, _translate, errors
+from langchain_minimax._failures import CallContext, Failure
 from langchain_minimax.errors import (
-    CallContext,
-    Failure,
     MiniMaxAPIStatusError,
     MiniMaxAuthenticationError,
     MiniMaxConnectionError,
@@ -119,28 +122,33 @@ def test_public_classes_are_exported() -> None:
         assert cls.__name__ in langchain_minimax.__all__
 
 
+def test_errors_exports_only_what_users_catch() -> None:
+    exported = {getattr(errors, name) for name in errors.__all__}
+    assert exported == {*CLASSES, MiniMaxError, MiniMaxAPIStatusError}
+
+
 # --- reading failures ---
 
 
 def test_read_envelope() -> None:
     body = json.loads(envelope("login fail: Please carry the API key (1004)"))
-    assert errors.read_failure(body) == Failure(
+    assert _failures.read_failure(body) == Failure(
         1004, "login fail: Please carry the API key", "req-1"
     )
 
 
 def test_read_envelope_without_code() -> None:
     body = {"error": {"message": "404 page not found"}}
-    assert errors.read_failure(body) == Failure(None, "404 page not found")
+    assert _failures.read_failure(body) == Failure(None, "404 page not found")
 
 
 def test_read_envelope_with_code_field() -> None:
     body = {"error": {"message": "slow down", "code": "1002"}}
-    assert errors.read_failure(body) == Failure(1002, "slow down")
+    assert _failures.read_failure(body) == Failure(1002, "slow down")
 
 
 def test_read_plain_error_string() -> None:
-    assert errors.read_failure({"error": "boom (1000)"}) == Failure(1000, "boom")
+    assert _failures.read_failure({"error": "boom (1000)"}) == Failure(1000, "boom")
 
 
 @pytest.mark.parametrize("code", [1008, "1008"])
@@ -149,7 +157,7 @@ def test_read_base_resp(code: Any) -> None:
         "choices": None,
         "base_resp": {"status_code": code, "status_msg": "insufficient balance"},
     }
-    assert errors.read_failure(body) == Failure(
+    assert _failures.read_failure(body) == Failure(
         1008, "insufficient balance", in_body=True
     )
 
@@ -170,15 +178,27 @@ def test_read_base_resp(code: Any) -> None:
     ],
 )
 def test_no_failure(body: Any) -> None:
-    assert errors.read_failure(body) is None
+    assert _failures.read_failure(body) is None
+
+
+def test_a_response_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[bytes] = []
+    loads = json.loads
+    monkeypatch.setattr(
+        json, "loads", lambda text, **kw: parsed.append(text) or loads(text, **kw)
+    )
+    failed = response(429, envelope("rl (1002)", 429))
+    assert _failures.should_retry(_failures.reported_failure(failed), 429) is True
+    assert _failures.status_error(failed, None, model="M").minimax_code == 1002
+    assert len(parsed) == 1
 
 
 def test_read_failure_bytes() -> None:
-    assert errors.read_failure_bytes(envelope("x (2013)")) == Failure(
+    assert _failures.read_failure_bytes(envelope("x (2013)")) == Failure(
         2013, "x", "req-1"
     )
-    assert errors.read_failure_bytes(b"{not json") is None
-    assert errors.read_failure_bytes(b"") is None
+    assert _failures.read_failure_bytes(b"{not json") is None
+    assert _failures.read_failure_bytes(b"") is None
 
 
 @pytest.mark.parametrize(
@@ -194,7 +214,7 @@ def test_read_failure_bytes() -> None:
     ],
 )
 def test_first_event_data(buffer: bytes, expected: bytes | None) -> None:
-    assert errors.first_event_data(buffer) == expected
+    assert _failures.first_event_data(buffer) == expected
 
 
 # --- the code table ---
@@ -226,14 +246,14 @@ CODES: dict[int, tuple[type, int, bool]] = {
 def test_code_table(code: int) -> None:
     cls, status, retried = CODES[code]
     failure = Failure(code, "message", in_body=True)
-    assert errors.error_status(failure) == status
-    error = errors.status_error(
+    assert _failures.error_status(failure) == status
+    error = _failures.status_error(
         response(status, json.dumps({"base_resp": {"status_code": code}}).encode()),
         None,
         model="MiniMax-M2",
     )
     assert type(error) is cls
-    assert errors.should_retry(failure, status) is retried
+    assert _failures.should_retry(failure, status) is retried
     assert error.is_retryable is retried
 
 
@@ -251,11 +271,11 @@ def test_code_table(code: int) -> None:
     ],
 )
 def test_should_retry(code: int | None, status: int, retried: bool) -> None:
-    assert errors.should_retry(Failure(code, "m"), status) is retried
+    assert _failures.should_retry(Failure(code, "m"), status) is retried
 
 
 def test_should_retry_leaves_non_minimax_bodies_to_openai() -> None:
-    assert errors.should_retry(None, 500) is None
+    assert _failures.should_retry(None, 500) is None
 
 
 # (status, message) -> class, for errors without a known code
@@ -272,7 +292,7 @@ BY_STATUS: dict[tuple[int, str], type] = {
 
 @pytest.mark.parametrize(("status", "message"), list(BY_STATUS))
 def test_status_decides_without_code(status: int, message: str) -> None:
-    error = errors.status_error(
+    error = _failures.status_error(
         response(status, envelope(message, status)), None, model="M"
     )
     assert type(error) is BY_STATUS[status, message]
@@ -281,7 +301,7 @@ def test_status_decides_without_code(status: int, message: str) -> None:
 
 
 def test_status_without_minimax_body() -> None:
-    error = errors.status_error(response(503, b"<html>down</html>"), None, model="M")
+    error = _failures.status_error(response(503, b"<html>down</html>"), None, model="M")
     assert type(error) is MiniMaxServerError
     assert error.minimax_code is None
     assert "HTTP 503 from api.minimax.io, no MiniMax error body" in str(error)
@@ -297,7 +317,7 @@ def test_status_without_minimax_body() -> None:
     ],
 )
 def test_context_overflow(message: str) -> None:
-    error = errors.status_error(
+    error = _failures.status_error(
         response(400, envelope(message)), None, model="MiniMax-M2.5"
     )
     assert type(error) is MiniMaxContextOverflowError
@@ -307,7 +327,7 @@ def test_context_overflow(message: str) -> None:
 
 
 def test_invalid_params_are_not_context_overflow() -> None:
-    error = errors.status_error(
+    error = _failures.status_error(
         response(400, envelope("invalid params, invalid chat setting (2013)")),
         None,
         model="M",
@@ -319,7 +339,7 @@ def test_invalid_params_are_not_context_overflow() -> None:
 
 
 def test_error_attributes_and_text() -> None:
-    error = errors.status_error(
+    error = _failures.status_error(
         response(429, envelope("rate limit exceeded (1002)", 429, "abc123")),
         {"message": "rate limit exceeded (1002)"},
         model="M",
@@ -362,7 +382,7 @@ def test_error_attributes_and_text() -> None:
 def test_auth_message_names_key_region_and_host(
     url: str, went_to: str, other: str, code: int
 ) -> None:
-    error = errors.status_error(
+    error = _failures.status_error(
         response(401, envelope(f"invalid api key ({code})", 401), url),
         None,
         model="M",
@@ -408,7 +428,7 @@ def test_stand_in_request_has_method_and_url_only() -> None:
 
 def test_failure_error_keeps_the_body() -> None:
     body = {"choices": None, "base_resp": {"status_code": 1002, "status_msg": "rl"}}
-    error = CONTEXT.failure_error(errors.read_failure(body) or Failure(0, ""), body)
+    error = CONTEXT.failure_error(_failures.read_failure(body) or Failure(0, ""), body)
     assert type(error) is MiniMaxRateLimitError
     assert error.status_code == 429
     assert error.in_body
@@ -423,197 +443,21 @@ def test_response_error() -> None:
     assert error.request.url.host == "api.minimax.io"
 
 
-def test_unfinished_stream() -> None:
-    context = CallContext(url=URL, model="M", streaming=True, chunks=7)
-    error = errors.unfinished_stream(context)
-    assert isinstance(error, MiniMaxResponseError)
-    assert "ended after 7 chunks without a finish_reason" in str(error)
-
-
-# --- checking received data ---
-
-
-def completion(**message: Any) -> dict[str, Any]:
-    return {
-        "id": "1",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {"role": "assistant", "content": "hi", **message},
-            }
-        ],
-        "base_resp": {"status_code": 0, "status_msg": ""},
-    }
-
-
-def test_check_completion_accepts_a_good_body() -> None:
-    body = completion(
-        reasoning_details=[
-            {
-                "type": "reasoning.text",
-                "id": "r",
-                "format": "f",
-                "index": 0,
-                "text": "t",
-            }
-        ],
-        tool_calls=[
-            {
-                "id": "call_1",
-                "type": "function",
-                "function": {"name": "f", "arguments": "{}"},
-            }
-        ],
-    )
-    assert errors.check_completion(body, CONTEXT) is body
-
-
-def test_check_completion_accepts_an_openai_object() -> None:
-    body = completion()
-    parsed = openai.types.chat.ChatCompletion.construct(**body)
-    assert errors.check_completion(parsed, CONTEXT)["choices"][0]["message"][
-        "content"
-    ] == ("hi")
-
-
-BAD_COMPLETIONS: dict[str, tuple[Any, str]] = {
-    "text": ("<html>oops</html>", "not a JSON object: '<html>oops</html>'"),
-    "list": ([1], "not a JSON object"),
-    "no_choices_key": ({"id": "1"}, "has null for choices"),
-    "null_choices": ({"choices": None}, "has null for choices"),
-    "empty_choices": ({"choices": []}, "has no choices"),
-    "choice_not_object": ({"choices": ["x"]}, "a string for choices[0]"),
-    "no_message": (
-        {"choices": [{"finish_reason": "stop"}]},
-        "choices[0].message is null",
-    ),
-    "content_number": (completion(content=5), "message.content is a number"),
-    "tool_calls_object": (completion(tool_calls={}), "tool_calls is an object"),
-    "arguments_object": (
-        completion(tool_calls=[{"function": {"name": "f", "arguments": {}}}]),
-        "function.arguments is an object",
-    ),
-    "details_text_list": (
-        completion(reasoning_details=[{"text": []}]),
-        "reasoning_details[0].text is a list",
-    ),
-    "no_finish_reason": (
-        {
-            "choices": [
-                {
-                    "message": {"role": "assistant", "content": "half"},
-                    "finish_reason": None,
-                }
-            ]
-        },
-        "choices[0] has no finish_reason",
-    ),
-    "not_assistant": (completion(role="user"), "message.role is 'user'"),
-    "no_role": (completion(role=None), "message.role is None"),
-    "arguments_not_object": (
-        completion(tool_calls=[{"function": {"name": "f", "arguments": "5"}}]),
-        "arguments are JSON but not a JSON object",
-    ),
-    "no_function": (completion(tool_calls=[{"id": "c"}]), "function is null"),
-    "usage_text": ({**completion(), "usage": {"prompt_tokens": "3"}}, "usage.prompt"),
-    "model_number": ({**completion(), "model": 5}, "the response.model is a number"),
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_COMPLETIONS))
-def test_check_completion_rejects(case: str) -> None:
-    body, problem = BAD_COMPLETIONS[case]
-    with pytest.raises(MiniMaxResponseError, match="MiniMax sent") as info:
-        errors.check_completion(body, CONTEXT)
-    assert problem in str(info.value)
-    assert info.value.body == body
-
-
-def test_check_completion_raises_the_reported_failure() -> None:
-    body = {"choices": None, "base_resp": {"status_code": 2056, "status_msg": "u"}}
-    with pytest.raises(MiniMaxUsageLimitError):
-        errors.check_completion(body, CONTEXT)
-    with pytest.raises(MiniMaxServerError, match="boom"):
-        errors.check_completion({"error": "boom"}, CONTEXT)
-
-
-@pytest.mark.parametrize(
-    "chunk",
-    [
-        {"choices": [{"index": 0, "delta": {"content": "a"}}]},
-        {"choices": [{"index": 0, "delta": {"role": ""}, "finish_reason": "stop"}]},
-        {"choices": None, "usage": None},
-        {"choices": [], "usage": {"total_tokens": 3}},
-        {"id": "no choices"},
-        {"choices": [{"delta": {"tool_calls": [{"index": 0, "function": {}}]}}]},
-    ],
-)
-def test_check_chunk_accepts(chunk: Any) -> None:
-    errors.check_chunk(chunk, lambda: CONTEXT)
-
-
-BAD_CHUNKS: dict[str, tuple[Any, str]] = {
-    "not_object": ("text", "stream chunk that is a string"),
-    "choices_object": ({"choices": {}}, "has an object for choices"),
-    "two_choices": ({"choices": [{}, {}]}, "has 2 choices; MiniMax sends one"),
-    "delta_list": ({"choices": [{"delta": []}]}, "delta is a list"),
-    "content_list": (
-        {"choices": [{"delta": {"content": ["a"]}}]},
-        "delta.content is a list",
-    ),
-    "finish_number": (
-        {"choices": [{"delta": {}, "finish_reason": 1}]},
-        "finish_reason is a number",
-    ),
-    "tool_index_string": (
-        {"choices": [{"delta": {"tool_calls": [{"index": "0", "function": {}}]}}]},
-        "tool_calls[0].index is a string",
-    ),
-    "tool_without_function": (
-        {"choices": [{"delta": {"tool_calls": [{"index": 0}]}}]},
-        "tool_calls[0].function is null",
-    ),
-    "user_role": ({"choices": [{"delta": {"role": "user"}}]}, "role is 'user'"),
-    "null_delta": ({"choices": [{"delta": None}]}, "delta is null"),
-    "usage_details": (
-        {"choices": [], "usage": {"completion_tokens_details": []}},
-        "usage.completion_tokens_details is a list",
-    ),
-}
-
-
-@pytest.mark.parametrize("case", list(BAD_CHUNKS))
-def test_check_chunk_rejects(case: str) -> None:
-    chunk, problem = BAD_CHUNKS[case]
-    with pytest.raises(MiniMaxResponseError) as info:
-        errors.check_chunk(chunk, lambda: CONTEXT)
-    assert problem in str(info.value)
-    assert info.value.body == chunk
-
-
-def test_check_chunk_raises_the_reported_failure() -> None:
-    chunk = {"choices": None, "base_resp": {"status_code": 1027, "status_msg": "o"}}
-    with pytest.raises(MiniMaxContentFilterError) as info:
-        errors.check_chunk(chunk, lambda: CONTEXT)
-    assert info.value.in_body
-
-
 # --- translating what ChatOpenAI raises ---
 
 
 def test_translate_leaves_ours_timeouts_and_others_alone() -> None:
     request = CONTEXT.stand_in_request()
-    assert errors.translate(CONTEXT.response_error("x", None), CONTEXT) is None
-    assert errors.translate(openai.APITimeoutError(request), CONTEXT) is None
-    assert errors.translate(ValueError("unrelated"), CONTEXT) is None
+    assert _translate.translate(CONTEXT.response_error("x", None), CONTEXT) is None
+    assert _translate.translate(openai.APITimeoutError(request), CONTEXT) is None
+    assert _translate.translate(ValueError("unrelated"), CONTEXT) is None
 
 
 def test_translate_status_error() -> None:
     plain = openai.RateLimitError(
         "Error code: 429", response=response(429, envelope("rl (1002)")), body=None
     )
-    translated = errors.translate(plain, CONTEXT)
+    translated = _translate.translate(plain, CONTEXT)
     assert isinstance(translated, MiniMaxRateLimitError)
     assert translated.minimax_code == 1002
 
@@ -628,12 +472,12 @@ def test_translate_unwraps_ours_from_langchain_openai() -> None:
                 e.message, response=e.response, body=None
             ) from e
     assert info.value is not ours
-    assert errors.translate(info.value, CONTEXT) is ours
+    assert _translate.translate(info.value, CONTEXT) is ours
 
 
 def test_translating_raises_the_unwrapped_error_alone() -> None:
     ours = CONTEXT.response_error("x", None)
-    with pytest.raises(MiniMaxResponseError) as info, errors.translating(CONTEXT):
+    with pytest.raises(MiniMaxResponseError) as info, _translate.translating(CONTEXT):
         try:
             raise ours
         except MiniMaxResponseError as e:
@@ -648,7 +492,10 @@ def test_translating_chains_the_original() -> None:
         response=response(401, envelope("login fail (1004)")),
         body=None,
     )
-    with pytest.raises(MiniMaxAuthenticationError) as info, errors.translating(CONTEXT):
+    with (
+        pytest.raises(MiniMaxAuthenticationError) as info,
+        _translate.translating(CONTEXT),
+    ):
         raise original
     assert info.value.__cause__ is original
 
@@ -663,7 +510,7 @@ def test_translate_connection_error(streaming: bool, chunks: int) -> None:
         except httpx.RemoteProtocolError as e:
             raise openai.APIConnectionError(request=request) from e
     except openai.APIConnectionError as error:
-        translated = errors.translate(error, context)
+        translated = _translate.translate(error, context)
     assert isinstance(translated, MiniMaxConnectionError)
     assert translated.request is request
     assert "(RemoteProtocolError: peer closed connection)" in str(translated)
@@ -679,12 +526,14 @@ def test_translate_transport_errors_the_sdk_lets_out() -> None:
     # openai<3 lets a stream's transport errors out unwrapped.
     request = CONTEXT.stand_in_request()
     streaming = CallContext(url=URL, model="M", streaming=True, chunks=3)
-    cut = errors.translate(
+    cut = _translate.translate(
         httpx.RemoteProtocolError("peer closed", request=request), streaming
     )
     assert isinstance(cut, MiniMaxConnectionError)
     assert "broke after 3 stream chunks (RemoteProtocolError: peer closed)" in str(cut)
-    timeout = errors.translate(httpx.ReadTimeout("slow", request=request), streaming)
+    timeout = _translate.translate(
+        httpx.ReadTimeout("slow", request=request), streaming
+    )
     assert isinstance(timeout, openai.APITimeoutError)
     assert isinstance(timeout, ModelTimeoutError)
     assert timeout.request is request
@@ -694,12 +543,12 @@ def test_translate_json_error() -> None:
     try:
         json.loads("{not json")
     except json.JSONDecodeError as error:
-        body_error = errors.translate(error, CONTEXT)
-        stream_error = errors.translate(
+        body_error = _translate.translate(error, CONTEXT)
+        stream_error = _translate.translate(
             error, CallContext(url=URL, model="M", streaming=True, chunks=2)
         )
         error.response = response(200, b"{not json", "http://other.host/v1")  # type: ignore[attr-defined]
-        attached = errors.translate(error, CONTEXT)
+        attached = _translate.translate(error, CONTEXT)
     assert isinstance(body_error, MiniMaxResponseError)
     assert "a response body that is not valid JSON" in str(body_error)
     assert body_error.body == "{not json"

@@ -1,0 +1,117 @@
+"""MiniMax's exceptions for what a `ChatOpenAI` call raises inside.
+
+langchain-openai raises the `openai` SDK's exceptions (re-wrapping some),
+transport errors and JSON errors; `translating` replaces each with the
+`MiniMaxError` for the case, chained to the original.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx2
+import openai
+from langchain_openai.chat_models.base import OpenAITimeoutError
+
+from langchain_minimax._failures import CallContext, Failure, read_failure, status_error
+from langchain_minimax.errors import MiniMaxConnectionError, MiniMaxError
+
+
+def _reason(exc: BaseException) -> str:
+    """The lowest cause's text: the transport's own words, not `Connection error.`."""
+    cause = exc
+    while cause.__cause__ is not None:
+        cause = cause.__cause__
+    if isinstance(cause, openai.OpenAIError):
+        return ""
+    return f" ({type(cause).__name__}: {cause})"
+
+
+def _connection_error(
+    exc: BaseException, request: httpx2.Request, context: CallContext
+) -> MiniMaxConnectionError:
+    host = request.url.host
+    if context.streaming and context.chunks:
+        message = (
+            f"The connection to MiniMax at {host} broke after {context.chunks} "
+            f"stream chunks{_reason(exc)}. The answer is incomplete."
+        )
+    else:
+        message = f"Could not get an answer from MiniMax at {host}{_reason(exc)}."
+    return MiniMaxConnectionError(message=message, request=request)
+
+
+def translate(exc: BaseException, context: CallContext) -> BaseException | None:
+    """The MiniMax exception to raise instead of `exc`, if any.
+
+    Args:
+        exc: What a `ChatOpenAI` call raised: an `openai` error (possibly
+            re-wrapped by langchain-openai), a transport error the SDK let
+            out of a stream, or the JSON error of a malformed body or chunk.
+        context: Where the call went.
+
+    Returns:
+        The exception to raise instead (possibly one of ours that
+        langchain-openai re-wrapped), or `None` to let `exc` propagate
+        unchanged: ours already, a timeout, or not about the response.
+    """
+    if isinstance(exc, MiniMaxError):
+        return None
+    if isinstance(exc.__cause__, MiniMaxError):
+        return exc.__cause__
+    if isinstance(exc, openai.APIStatusError):
+        return status_error(exc.response, exc.body, model=context.model)
+    if isinstance(exc, openai.APITimeoutError):
+        return None
+    if isinstance(exc, httpx2.TimeoutException):
+        # openai<3 lets a stream's read timeout out unwrapped; openai>=3 raises
+        # the error below, which langchain-openai turns into this one.
+        return OpenAITimeoutError(request=exc.request)
+    if isinstance(exc, httpx2.TransportError):
+        return _connection_error(exc, exc.request, context)
+    if isinstance(exc, openai.APIConnectionError):
+        return _connection_error(exc, exc.request, context)
+    if type(exc) is openai.APIError:
+        # The SDK's own exception for an `{"error": ...}` event in a stream.
+        body = {"error": exc.body}
+        failure = read_failure(body) or Failure(None, exc.message)
+        return context.failure_error(failure._replace(in_body=True), body)
+    if isinstance(exc, json.JSONDecodeError):
+        where = (
+            "a response body"
+            if not context.streaming
+            else f"a stream chunk (after {context.chunks} good ones)"
+        )
+        # langchain-openai attaches the HTTP response to errors of `parse()`.
+        http_response = getattr(exc, "response", None)
+        return context.response_error(
+            f"MiniMax sent {where} that is not valid JSON: {exc.msg} at "
+            f"position {exc.pos}",
+            exc.doc,
+            http_response.request if http_response is not None else None,
+        )
+    return None
+
+
+@contextmanager
+def translating(context: CallContext) -> Iterator[None]:
+    """Raise MiniMax's exceptions for what a `ChatOpenAI` call raises inside.
+
+    Args:
+        context: Where the call went; `context.chunks` may be updated inside.
+
+    Yields:
+        Nothing.
+    """
+    try:
+        yield
+    except Exception as exc:
+        replacement = translate(exc, context)
+        if replacement is None:
+            raise
+        if replacement is exc.__cause__:
+            # langchain-openai re-wrapped one of ours: raise the original alone.
+            raise replacement from None
+        raise replacement from exc
