@@ -35,17 +35,30 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+_ROLES = frozenset({"system", "user", "assistant", "tool"})
+_M3_ROLES = _ROLES | {"root"}
+"""MiniMax-M3 also takes `root`, an instruction role above `system`."""
+
+
 def _check_messages(messages: list[Any], model: str) -> str | None:
+    m3 = model in MULTIMODAL_MODELS
     issued: set[str] = set()
-    system_positions: list[int] = []
+    systems = 0
+    conversation_started = False
     for position, message in enumerate(messages):
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
             return "invalid params, message must be an object with a role"
         role = message["role"]
+        if role not in (_M3_ROLES if m3 else _ROLES):
+            return f"invalid params, invalid message role: {role}"
         if role == "system":
-            system_positions.append(position)
+            systems += 1
+            if conversation_started:
+                return "invalid params, chat content has invalid message role: system"
+        elif role != "root":
+            conversation_started = True
         content = message.get("content")
-        if isinstance(content, list) and model not in MULTIMODAL_MODELS:
+        if isinstance(content, list) and not m3:
             for part in content:
                 kind = part.get("type") if isinstance(part, dict) else None
                 if isinstance(kind, str) and kind in _MEDIA_PART_TYPES:
@@ -54,33 +67,80 @@ def _check_messages(messages: list[Any], model: str) -> str | None:
                         f"supported by model {model}"
                     )
         if role == "assistant":
-            for call in message.get("tool_calls") or []:
-                call_id = call.get("id") if isinstance(call, dict) else None
-                function = call.get("function") if isinstance(call, dict) else None
-                arguments = (
-                    function.get("arguments") if isinstance(function, dict) else None
-                )
-                try:
-                    if not isinstance(arguments, str):
-                        raise ValueError(arguments)
-                    json.loads(arguments)
-                except ValueError:
-                    return (
-                        "invalid params, invalid function arguments json string, "
-                        f"tool_call_id: {call_id}"
-                    )
-                if isinstance(call_id, str):
-                    issued.add(call_id)
+            error = _check_tool_calls(message, messages[position + 1 :], issued)
+            if error is not None:
+                return error
         elif role == "tool":
             tool_call_id = message.get("tool_call_id")
             if not isinstance(tool_call_id, str) or tool_call_id not in issued:
                 return (
                     f"invalid params, tool result's tool id({tool_call_id}) not found"
                 )
-    if len(system_positions) > 1:
+            if isinstance(content, dict):
+                return "invalid params, tool message content must be a string"
+    if systems > 1 and not m3:
         return "invalid params, invalid chat setting"
-    if system_positions and system_positions[0] != 0:
-        return "invalid params, chat content has invalid message role: system"
+    return None
+
+
+def _check_tool_calls(
+    message: dict[str, Any], following: list[Any], issued: set[str]
+) -> str | None:
+    """Check an assistant turn's tool calls and the tool results right after it.
+
+    The results may be missing altogether, but not only some of them (MiniMax's
+    M3 suite: "reply to only some tool_calls" gets HTTP 400).
+    """
+    ids: list[str] = []
+    for call in message.get("tool_calls") or []:
+        call_id = call.get("id") if isinstance(call, dict) else None
+        function = call.get("function") if isinstance(call, dict) else None
+        arguments = function.get("arguments") if isinstance(function, dict) else None
+        try:
+            if not isinstance(arguments, str):
+                raise ValueError(arguments)
+            json.loads(arguments)
+        except ValueError:
+            return (
+                "invalid params, invalid function arguments json string, "
+                f"tool_call_id: {call_id}"
+            )
+        if isinstance(call_id, str):
+            issued.add(call_id)
+            ids.append(call_id)
+    answered = set()
+    for reply in following:
+        if not isinstance(reply, dict) or reply.get("role") != "tool":
+            break
+        answered.add(reply.get("tool_call_id"))
+    missing = [call_id for call_id in ids if call_id not in answered]
+    if answered and missing:
+        return (
+            "invalid params, tool calls answered only in part: no result for "
+            + ", ".join(missing)
+        )
+    return None
+
+
+def _check_sampling(body: dict[str, Any], model: str) -> str | None:
+    """Check `temperature`, `top_p` and the output-length limits."""
+    temperature = body.get("temperature")
+    if temperature is not None:
+        if model in MULTIMODAL_MODELS:
+            ok = _is_number(temperature) and 0.0 <= temperature <= 2.0
+            allowed = "[0, 2]"
+        else:
+            ok = _is_number(temperature) and 0.0 < temperature <= 1.0
+            allowed = "(0, 1]"
+        if not ok:
+            return f"invalid params, temperature must be in {allowed}"
+    top_p = body.get("top_p")
+    if top_p is not None and not (_is_number(top_p) and 0.0 < top_p <= 1.0):
+        return "invalid params, top_p must be in (0, 1]"
+    for name in ("max_tokens", "max_completion_tokens"):
+        value = body.get(name)
+        if value is not None and (type(value) is not int or value < 1):
+            return f"invalid params, {name} must be a positive integer"
     return None
 
 
@@ -147,8 +207,15 @@ def validate_request(
     - an assistant tool call whose `function.arguments` is not valid JSON;
     - a `tool` message whose `tool_call_id` no earlier assistant message in
       the request issued;
-    - more than one system message (`invalid chat setting`), or a system
-      message that is not the first;
+    - `top_p` outside (0, 1], and `max_tokens` or `max_completion_tokens`
+      that is not a positive integer;
+    - a message `role` other than `system`, `user`, `assistant` and `tool`
+      (and `root` for MiniMax-M3);
+    - a `tool` message whose `content` is an object;
+    - an assistant turn whose tool calls the tool messages right after it
+      answer only in part;
+    - more than one system message (`invalid chat setting`; MiniMax-M3 takes
+      several), or a system message after the conversation started;
     - a tool that is not `type: "function"`, or whose `parameters` are
       missing, null or `{}` (`function parameters is empty`);
     - a prompt larger than `context_limit_tokens`.
@@ -176,17 +243,7 @@ def _validate(body: Any, models: Collection[str], limit: int) -> str | None:
     n = body.get("n")
     if n is not None and (type(n) is not int or n != 1):
         return "invalid params, n must be 1"
-    temperature = body.get("temperature")
-    if temperature is not None:
-        if model in MULTIMODAL_MODELS:
-            ok = _is_number(temperature) and 0.0 <= temperature <= 2.0
-            allowed = "[0, 2]"
-        else:
-            ok = _is_number(temperature) and 0.0 < temperature <= 1.0
-            allowed = "(0, 1]"
-        if not ok:
-            return f"invalid params, temperature must be in {allowed}"
-    error = _check_thinking(body, model)
+    error = _check_sampling(body, model) or _check_thinking(body, model)
     if error is not None:
         return error
     messages = body.get("messages")

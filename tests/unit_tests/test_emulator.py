@@ -656,6 +656,50 @@ REJECTED: dict[str, tuple[dict[str, Any], str]] = {
         "reasoning_effort none is not supported when thinking is forced on (2013)",
     ),
     "empty_messages": ({"messages": []}, "messages is empty (2013)"),
+    "top_p_above_one": ({"top_p": 1.5}, "top_p must be in (0, 1] (2013)"),
+    "top_p_negative": ({"top_p": -0.1}, "top_p must be in (0, 1] (2013)"),
+    "max_tokens_negative": (
+        {"max_tokens": -1},
+        "max_tokens must be a positive integer (2013)",
+    ),
+    "invalid_role": (
+        {"messages": [{"role": "invalid_role", "content": "Hi"}]},
+        "invalid message role: invalid_role (2013)",
+    ),
+    "m2_root_role": (
+        {"messages": [{"role": "root", "content": "Be brief."}, USER]},
+        "invalid message role: root (2013)",
+    ),
+    "tool_content_object": (
+        {
+            "messages": [
+                USER,
+                ASSISTANT_CALL,
+                {**TOOL_RESULT, "content": {"result": "sunny"}},
+            ]
+        },
+        "tool message content must be a string (2013)",
+    ),
+    "tool_calls_answered_in_part": (
+        {
+            "messages": [
+                USER,
+                {
+                    **ASSISTANT_CALL,
+                    "tool_calls": [
+                        *ASSISTANT_CALL["tool_calls"],
+                        {
+                            "id": "call_function_1_2",
+                            "type": "function",
+                            "function": {"name": "f", "arguments": "{}"},
+                        },
+                    ],
+                },
+                TOOL_RESULT,
+            ]
+        },
+        "answered only in part: no result for call_function_1_2 (2013)",
+    ),
 }
 
 
@@ -723,6 +767,16 @@ ACCEPTED: dict[str, dict[str, Any]] = {
         "thinking": {"type": "disabled"},
     },
     "ignored_params": {"presence_penalty": 2.0, "stop": ["x"], "top_p": 0.95},
+    "m3_two_system_messages": {
+        "model": "MiniMax-M3",
+        "messages": [SYSTEM, SYSTEM, USER],
+    },
+    "m3_root_then_system": {
+        "model": "MiniMax-M3",
+        "messages": [{"role": "root", "content": "Be exact."}, SYSTEM, USER],
+    },
+    "tool_calls_left_unanswered": {"messages": [USER, ASSISTANT_CALL, USER]},
+    "max_completion_tokens_large": {"max_completion_tokens": 524_288},
 }
 
 
