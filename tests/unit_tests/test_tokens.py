@@ -32,6 +32,7 @@ from langchain_core.messages import (
     trim_messages,
 )
 from langchain_core.tools import tool
+from langchain_openai import ChatOpenAI
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.profiles import MODELS
@@ -83,6 +84,13 @@ def history(turns: int) -> list[BaseMessage]:
             )
         )
     return messages
+
+
+def test_the_inherited_counter_would_download() -> None:
+    """The guard works: ChatOpenAI's counter, which ChatMiniMax replaces, trips it."""
+    model = ChatOpenAI(model="MiniMax-M2", base_url="http://127.0.0.1:9", api_key="k")
+    with pytest.raises(AssertionError, match="tried to download"):
+        model.get_num_tokens_from_messages([HumanMessage("Hi")])
 
 
 # --- The five entry points, for every model -------------------------------------
