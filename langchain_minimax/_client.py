@@ -46,6 +46,7 @@ from langchain_openai.chat_models._client_utils import (
 )
 from langchain_openai.chat_models.base import global_ssl_context
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
+from typing_extensions import Self
 
 from langchain_minimax._failures import (
     failure_response,
@@ -329,6 +330,23 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
     ) -> None:
         super().__init__(**kwargs)
         self.stream_chunk_timeout = stream_chunk_timeout
+
+    def copy(self, **kwargs: Any) -> Self:
+        """`openai.AsyncOpenAI.copy`, keeping `stream_chunk_timeout`.
+
+        Args:
+            **kwargs: Arguments of `openai.AsyncOpenAI.copy`.
+
+        Returns:
+            The new client.
+        """
+        extra = {
+            "stream_chunk_timeout": self.stream_chunk_timeout,
+            **kwargs.pop("_extra_kwargs", {}),
+        }
+        return super().copy(**kwargs, _extra_kwargs=extra)
+
+    with_options = copy
 
     async def _send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any

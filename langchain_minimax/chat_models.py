@@ -283,6 +283,24 @@ class ChatMiniMax(ChatOpenAI):
     (`MiniMax-Provider-Verifier`, `m3_format_check/`).
     """
 
+    json_client: bool = False
+    """Have `client` and `async_client` return the JSON as sent (opt-in, faster).
+
+    `False` (default): `client` is `root_client.chat.completions`, as in
+    `ChatOpenAI`: `create` returns the `openai` SDK's `ChatCompletion` and
+    `ChatCompletionChunk` objects, and SDK-level instrumentation sees them.
+
+    `True`: `create` returns each completion and stream chunk as the JSON dict
+    MiniMax sent, skipping the SDK models that langchain-openai would dump
+    straight back to dicts; streaming costs about a third of the default per
+    chunk (docs/performance.md). It blinds instrumentation that reads the SDK's
+    objects: OpenTelemetry's `opentelemetry-instrumentation-openai-v2` and
+    Arize's `openinference-instrumentation-openai` then record no response
+    model, token counts, finish reasons or response id. `root_client` always
+    returns SDK objects; MiniMax's failures raise the same exceptions either
+    way.
+    """
+
     model_config = ConfigDict(populate_by_name=True)
 
     @property
@@ -382,14 +400,22 @@ class ChatMiniMax(ChatOpenAI):
             )
         if not self.client:
             self.root_client = MiniMaxOpenAI(**client_params, http_client=sync_http)
-            self.client = wire_completions(self.root_client)
+            self.client = (
+                wire_completions(self.root_client)
+                if self.json_client
+                else self.root_client.chat.completions
+            )
         if not self.async_client:
             self.root_async_client = AsyncMiniMaxOpenAI(
                 **client_params,
                 http_client=async_http,
                 stream_chunk_timeout=self.stream_chunk_timeout,
             )
-            self.async_client = async_wire_completions(self.root_async_client)
+            self.async_client = (
+                async_wire_completions(self.root_async_client)
+                if self.json_client
+                else self.root_async_client.chat.completions
+            )
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:

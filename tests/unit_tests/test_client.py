@@ -1,7 +1,9 @@
-"""The chat-completions resources ChatMiniMax calls hand on the JSON as sent.
+"""ChatMiniMax's `openai` clients: ChatOpenAI's contract, and the JSON opt-in.
 
-`ChatMiniMax.client` / `async_client` skip building `openai` models that
-langchain-openai would dump straight back to dicts; `root_client` is untouched.
+By default `ChatMiniMax.client` / `async_client` are `root_client`'s
+chat-completions resources, as in ChatOpenAI. With `json_client=True` they skip
+building the `openai` models that langchain-openai would dump straight back to
+dicts; `root_client` is untouched either way.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import openai
 import pytest
+from langchain_openai import ChatOpenAI
 from openai.resources.chat.completions import AsyncCompletions, Completions
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
@@ -26,6 +29,7 @@ from langchain_minimax import (
     ChatMiniMax,
     MiniMaxResponseError,
 )
+from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
 from langchain_minimax.testing import InBodyError, MiniMaxEmulator, Reply
 
 BODY: dict[str, Any] = {
@@ -70,8 +74,84 @@ def _without_ids(value: Any) -> Any:
     return value
 
 
-def test_model_uses_the_wire_resources(make_model: Any) -> None:
+def test_clients_are_the_sdk_resources(make_model: Any) -> None:
     model = make_model()
+    assert model.client is model.root_client.chat.completions
+    assert model.async_client is model.root_async_client.chat.completions
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_create_returns_sdk_objects(
+    make_model: Any, emulator: MiniMaxEmulator, stream: bool
+) -> None:
+    model = make_model()
+    expected = _wire_json(model, emulator, stream=stream)
+    emulator.add_reply(REPLY)
+    result = model.client.create(**BODY, stream=stream)
+    if not stream:
+        assert isinstance(result, ChatCompletion)
+        assert _without_ids(result.model_dump(exclude_unset=True)) == _without_ids(
+            expected
+        )
+        return
+    chunks = list(result)
+    assert all(isinstance(chunk, ChatCompletionChunk) for chunk in chunks)
+    got = [chunk.model_dump(exclude_unset=True) for chunk in chunks]
+    assert _without_ids(got) == _without_ids(expected)
+
+
+async def test_async_create_returns_sdk_objects(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    emulator.add_replies([REPLY, REPLY])
+    client = make_model(http_async_client=openai.DefaultAsyncHttpxClient()).async_client
+    completion = await client.create(**BODY)
+    assert isinstance(completion, ChatCompletion)
+    assert completion.choices[0].message.content == "Hello."
+    stream = await client.create(**BODY, stream=True)
+    chunks = [chunk async for chunk in stream]
+    assert chunks
+    assert all(isinstance(chunk, ChatCompletionChunk) for chunk in chunks)
+
+
+def test_with_options_as_in_chat_openai(
+    make_model: Any, emulator: MiniMaxEmulator
+) -> None:
+    model = make_model()
+    chat_openai = ChatOpenAI(base_url=emulator.base_url, api_key="k")
+    # The SDK puts `with_options` on the client (openai>=3: not on resources).
+    for name in ("with_options", "with_raw_response", "with_streaming_response"):
+        assert hasattr(model.client, name) == hasattr(chat_openai.client, name)
+        assert hasattr(model.root_client, name) == hasattr(
+            chat_openai.root_client, name
+        )
+    configured = model.root_client.with_options(timeout=7.0, max_retries=3)
+    assert isinstance(configured, MiniMaxOpenAI)
+    assert (configured.timeout, configured.max_retries) == (7.0, 3)
+    emulator.add_reply(REPLY)
+    assert isinstance(configured.chat.completions.create(**BODY), ChatCompletion)
+    emulator.add_fault(InBodyError(code=2013))
+    with pytest.raises(openai.BadRequestError):
+        configured.chat.completions.create(**BODY)
+
+
+def test_async_with_options_keeps_the_stream_chunk_timeout(make_model: Any) -> None:
+    root = make_model(stream_chunk_timeout=4.5).root_async_client
+    configured = root.with_options(timeout=7.0)
+    assert isinstance(configured, AsyncMiniMaxOpenAI)
+    assert configured.stream_chunk_timeout == 4.5
+    assert configured.timeout == 7.0
+
+
+def test_with_raw_response(make_model: Any, emulator: MiniMaxEmulator) -> None:
+    emulator.add_reply(REPLY)
+    raw = make_model().client.with_raw_response.create(**BODY)
+    assert isinstance(raw.parse(), ChatCompletion)
+    assert raw.headers["content-type"].startswith("application/json")
+
+
+def test_json_client_uses_the_wire_resources(make_model: Any) -> None:
+    model = make_model(json_client=True)
     assert isinstance(model.client, Completions)
     assert isinstance(model.async_client, AsyncCompletions)
     assert model.client is not model.root_client.chat.completions
@@ -80,10 +160,10 @@ def test_model_uses_the_wire_resources(make_model: Any) -> None:
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_create_returns_the_json_as_sent(
+def test_json_client_create_returns_the_json_as_sent(
     make_model: Any, emulator: MiniMaxEmulator, stream: bool
 ) -> None:
-    model = make_model()
+    model = make_model(json_client=True)
     expected = _wire_json(model, emulator, stream=stream)
     emulator.add_reply(REPLY)
     result = model.client.create(**BODY, stream=stream)
@@ -93,11 +173,13 @@ def test_create_returns_the_json_as_sent(
     assert _without_ids(got) == _without_ids(expected)
 
 
-async def test_async_create_and_stream_return_dicts(
+async def test_json_client_async_create_and_stream_return_dicts(
     make_model: Any, emulator: MiniMaxEmulator
 ) -> None:
     emulator.add_replies([REPLY, REPLY])
-    client = make_model().async_client
+    client = make_model(
+        json_client=True, http_async_client=openai.DefaultAsyncHttpxClient()
+    ).async_client
     completion = await client.create(**BODY)
     assert type(completion) is dict
     assert completion["choices"][0]["message"]["content"] == "Hello."
@@ -107,20 +189,39 @@ async def test_async_create_and_stream_return_dicts(
     assert all(type(chunk) is dict for chunk in chunks)
 
 
-def test_raw_response_path_parses_to_dicts(
+def test_json_client_raw_response_path_parses_to_dicts(
     make_model: Any, emulator: MiniMaxEmulator
 ) -> None:
     emulator.add_reply(REPLY)
-    raw = make_model().client.with_raw_response.create(**BODY)
+    raw = make_model(json_client=True).client.with_raw_response.create(**BODY)
     assert type(raw.parse()) is dict
     assert raw.headers["content-type"].startswith("application/json")
 
 
-def test_include_response_headers_invoke_and_stream(
-    make_model: Any, emulator: MiniMaxEmulator
+@pytest.mark.parametrize("json_client", [False, True])
+async def test_json_client_gives_the_same_messages(
+    make_model: Any, emulator: MiniMaxEmulator, json_client: bool
 ) -> None:
     emulator.add_replies([REPLY, REPLY])
-    model = make_model(include_response_headers=True)
+    model = make_model(json_client=json_client)
+    message = model.invoke("hi")
+    total = None
+    for chunk in model.stream("hi"):
+        total = chunk if total is None else total + chunk
+    assert total is not None
+    for got in (message, total):
+        assert got.content == "Hello."
+        assert got.additional_kwargs["reasoning_content"] == "Think."
+        assert got.usage_metadata is not None
+        assert got.usage_metadata["total_tokens"] > 0
+
+
+@pytest.mark.parametrize("json_client", [False, True])
+def test_include_response_headers_invoke_and_stream(
+    make_model: Any, emulator: MiniMaxEmulator, json_client: bool
+) -> None:
+    emulator.add_replies([REPLY, REPLY])
+    model = make_model(include_response_headers=True, json_client=json_client)
     message = model.invoke("hi")
     assert message.additional_kwargs["reasoning_content"] == "Think."
     assert "content-type" in message.response_metadata["headers"]
@@ -132,25 +233,17 @@ def test_include_response_headers_invoke_and_stream(
     assert total.content == "Hello."
 
 
-def test_root_client_still_returns_sdk_models(
-    make_model: Any, emulator: MiniMaxEmulator
-) -> None:
-    emulator.add_replies([REPLY, REPLY])
-    root = make_model().root_client
-    assert isinstance(root.chat.completions.create(**BODY), ChatCompletion)
-    chunks = list(root.chat.completions.create(**BODY, stream=True))
-    assert chunks
-    assert all(isinstance(c, ChatCompletionChunk) for c in chunks)
-
-
+@pytest.mark.parametrize("json_client", [False, True])
 @pytest.mark.parametrize("stream", [False, True])
-def test_wire_resource_still_reads_failures_in_200(
-    make_model: Any, emulator: MiniMaxEmulator, stream: bool
+def test_client_still_reads_failures_in_200(
+    make_model: Any, emulator: MiniMaxEmulator, stream: bool, json_client: bool
 ) -> None:
     emulator.add_fault(InBodyError(code=2013))
     # The SDK's own error: ChatMiniMax translates it (see test_errors_wire).
     with pytest.raises(openai.BadRequestError) as caught:
-        result = make_model().client.create(**BODY, stream=stream)
+        result = make_model(json_client=json_client).client.create(
+            **BODY, stream=stream
+        )
         if stream:
             list(result)
     assert caught.value.status_code == 400
