@@ -206,6 +206,9 @@ def apply_message_rules(
       `arguments` that are valid JSON (see `replay_tool_calls`).
     - Tool results with list content become their text, and must answer a
       tool call an earlier assistant message in the request made.
+    - Every tool call an assistant message makes must be answered by a tool
+      result before the next user or assistant message, and before the end of
+      the request (MiniMax rejects a history with unanswered calls).
 
     The dicts of `message_dicts` may be changed in place; nested dicts shared
     with the caller's messages are copied, never changed.
@@ -220,12 +223,14 @@ def apply_message_rules(
 
     Raises:
         ValueError: Before anything is sent, for a message MiniMax cannot take
-            faithfully: non-text content in a system message or tool result, or
-            a tool result whose `tool_call_id` no earlier assistant message
-            issued. The error names the message's position in `messages`.
+            faithfully: non-text content in a system message or tool result, a
+            tool result whose `tool_call_id` no earlier assistant message
+            issued, or tool calls left unanswered (naming their ids). The
+            error names the message's position in `messages`.
     """
     system: list[tuple[dict[str, Any], str]] = []
     issued: set[str] = set()
+    unanswered = UnansweredCalls()
     out: list[dict[str, Any]] = []
     for position, (message_dict, message) in enumerate(
         zip(message_dicts, messages, strict=True)
@@ -239,15 +244,70 @@ def apply_message_rules(
             continue
         if role == "tool":
             check_tool_result(message_dict, position, issued)
-        elif isinstance(message, AIMessage):
+            unanswered.answer(message_dict.get("tool_call_id"))
+        else:
+            unanswered.check(f"messages[{position}] ({role})")
+        if isinstance(message, AIMessage):
             if isinstance(message_dict.get("content"), list):
                 message_dict["content"] = text_of(message_dict["content"])
             attach_reasoning(message_dict, message, reasoning_split=reasoning_split)
-            issued.update(replay_tool_calls(message_dict, position))
+            calls = replay_tool_calls(message_dict, position)
+            issued.update(calls)
+            unanswered.issue(calls, position, message)
         out.append(message_dict)
+    unanswered.check("the end of the request")
     if system:
         out.insert(0, merge_system(system))
     return out
+
+
+class UnansweredCalls:
+    """The tool calls of the latest assistant message that no result answered yet."""
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._invalid: set[str] = set()
+        self._position = 0
+
+    def issue(self, call_ids: Sequence[str], position: int, message: AIMessage) -> None:
+        """Record the calls the assistant message at `position` makes."""
+        self._ids = list(call_ids)
+        self._position = position
+        self._invalid = {
+            call["id"] for call in message.invalid_tool_calls if call["id"] is not None
+        }
+
+    def answer(self, call_id: Any) -> None:
+        """Record a tool result for `call_id`."""
+        if call_id in self._ids:
+            self._ids.remove(call_id)
+
+    def check(self, where: str) -> None:
+        """Fail when calls are still unanswered at `where`.
+
+        Raises:
+            ValueError: Naming the unanswered call ids, the assistant message
+                that made them and what to do.
+        """
+        if not self._ids:
+            return
+        invalid = [call_id for call_id in self._ids if call_id in self._invalid]
+        note = (
+            f" {invalid} have arguments that are not valid JSON (e.g. cut by "
+            "max_tokens): answer them with an error ToolMessage, as "
+            "langchain.agents.create_agent does."
+            if invalid
+            else ""
+        )
+        msg = (
+            f"messages[{self._position}] (assistant) made tool calls that no tool "
+            f"result answers before {where}: tool_call_id {self._ids}. MiniMax "
+            "rejects a history with unanswered tool calls. Answer each call "
+            "with a ToolMessage(tool_call_id=...) right after that assistant "
+            "message, or drop the assistant message (e.g. after a "
+            f"human-in-the-loop interrupt).{note}"
+        )
+        raise ValueError(msg)
 
 
 def merge_system(system: Sequence[tuple[dict[str, Any], str]]) -> dict[str, Any]:

@@ -162,8 +162,12 @@ def assert_reasoning_replayed(
 # --- the three agent forms ---
 
 
-def _state_graph(model: ChatMiniMax, checkpointer: BaseCheckpointSaver | None) -> Any:
-    bound = model.bind_tools(TOOLS)
+def _state_graph(
+    model: ChatMiniMax,
+    checkpointer: BaseCheckpointSaver | None,
+    tools: list[Any] = TOOLS,
+) -> Any:
+    bound = model.bind_tools(tools)
 
     def prompt(state: MessagesState) -> list[BaseMessage]:
         return [SystemMessage(SYSTEM), *state["messages"]]
@@ -176,7 +180,7 @@ def _state_graph(model: ChatMiniMax, checkpointer: BaseCheckpointSaver | None) -
 
     graph = StateGraph(MessagesState)
     graph.add_node("agent", RunnableLambda(call_model, afunc=acall_model))
-    graph.add_node("tools", ToolNode(TOOLS))
+    graph.add_node("tools", ToolNode(tools))
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", tools_condition, ["tools", END])
     graph.add_edge("tools", "agent")
@@ -388,15 +392,21 @@ def test_create_agent_structured_response_through_its_tool(
 CUT_ARGUMENTS = '{"path": "conf/app.conf", "text": "line1\\nli'
 """Arguments MiniMax cut at `max_tokens` (`finish_reason: "length"`)."""
 
-
-@pytest.mark.parametrize(
-    "how", ["invoke", "ainvoke", "stream_messages", "astream_messages"]
+CUT_REPLY = Reply(
+    reasoning=reasoning(0),
+    content="\n",
+    tool_calls=[
+        ToolCall("get_time"),
+        ToolCall("write_file", CUT_ARGUMENTS, id="call_function_5_2"),
+    ],
+    finish_reason="length",
+    chunk_size=5,
 )
-@pytest.mark.parametrize("output_version", OUTPUT_VERSIONS)
-async def test_create_agent_never_executes_a_cut_tool_call(
-    emulator: MiniMaxEmulator, make_model: Any, output_version: str, how: str
-) -> None:
-    """The valid call runs; the one cut by `length` does not, streamed or not."""
+WRITE_REQUEST = HumanMessage("Write line1, line2 to conf/app.conf")
+
+
+def recording_tools() -> tuple[list[tuple[str, dict[str, Any]]], list[Any]]:
+    """A `write_file` and a `get_time` tool that record each execution."""
     executed: list[tuple[str, dict[str, Any]]] = []
 
     @tool
@@ -411,30 +421,30 @@ async def test_create_agent_never_executes_a_cut_tool_call(
         executed.append(("get_time", {}))
         return "12:00 UTC"
 
+    return executed, [write_file, get_time]
+
+
+@pytest.mark.parametrize(
+    "how", ["invoke", "ainvoke", "stream_messages", "astream_messages"]
+)
+@pytest.mark.parametrize("output_version", OUTPUT_VERSIONS)
+async def test_create_agent_never_executes_a_cut_tool_call(
+    emulator: MiniMaxEmulator, make_model: Any, output_version: str, how: str
+) -> None:
+    """The valid call runs; the one cut by `length` does not, streamed or not."""
+    executed, tools = recording_tools()
     emulator.add_replies(
         [
-            Reply(
-                reasoning=reasoning(0),
-                content="\n",
-                tool_calls=[
-                    ToolCall("get_time"),
-                    ToolCall("write_file", CUT_ARGUMENTS, id="call_function_5_2"),
-                ],
-                finish_reason="length",
-                chunk_size=5,
-            ),
+            CUT_REPLY,
             Reply(reasoning=reasoning(1), content="The file was not written."),
         ]
     )
     agent = create_agent(
-        make_model(output_version=output_version),
-        [write_file, get_time],
-        system_prompt=SYSTEM,
+        make_model(output_version=output_version), tools, system_prompt=SYSTEM
     )
-    question = HumanMessage("Write line1, line2 to conf/app.conf")
     # The cut call goes back with `{}` as arguments, which MiniMax accepts.
     with pytest.warns(UserWarning, match="'write_file' whose arguments are not valid"):
-        await run_agent(agent, [question], how)
+        await run_agent(agent, [WRITE_REQUEST], how)
     assert executed == [("get_time", {})]
     # create_agent answers the cut call with an error, and MiniMax accepted that.
     assert [r.response_status for r in emulator.requests] == [200, 200]
@@ -442,3 +452,26 @@ async def test_create_agent_never_executes_a_cut_tool_call(
         m["tool_call_id"] for m in emulator.requests[1].messages if m["role"] == "tool"
     ]
     assert "call_function_5_2" in answered
+
+
+@pytest.mark.parametrize("how", ["invoke", "stream_messages"])
+@pytest.mark.parametrize("form", ["create_react_agent", "state_graph"])
+async def test_agents_without_invalid_call_handling_stop_before_resending(
+    emulator: MiniMaxEmulator, make_model: Any, form: str, how: str
+) -> None:
+    """A `ToolNode` loop leaves the cut call unanswered: refused, nothing sent."""
+    executed, tools = recording_tools()
+    emulator.add_reply(CUT_REPLY)
+    model = make_model()
+    agent = (
+        create_react_agent(model, tools, prompt=SYSTEM)
+        if form == "create_react_agent"
+        else _state_graph(model, None, tools)
+    )
+    with (
+        pytest.warns(UserWarning, match="'write_file' whose arguments are not valid"),
+        pytest.raises(ValueError, match=r"\['call_function_5_2'\] have arguments"),
+    ):
+        await run_agent(agent, [WRITE_REQUEST], how)
+    assert executed == [("get_time", {})]
+    assert len(emulator.requests) == 1

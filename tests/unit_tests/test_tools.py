@@ -303,6 +303,15 @@ TOOL_TURN = AIMessage(
     tool_calls=[_call("get_weather", {"city": "Oslo"}, "call_function_1_1")],
 )
 
+PARALLEL_TURN = AIMessage(
+    "\n",
+    tool_calls=[
+        _call("get_weather", {"city": "Oslo"}, "call_function_1_1"),
+        _call("get_time", {}, "call_function_1_2"),
+    ],
+)
+OSLO_RESULT = ToolMessage("sunny", tool_call_id="call_function_1_1")
+
 FIXED_HISTORIES: dict[str, list[BaseMessage]] = {
     "two_system_messages": [
         SystemMessage("You are terse."),
@@ -511,6 +520,49 @@ REFUSED: dict[str, tuple[dict[str, Any], list[BaseMessage], str]] = {
         ],
         r"messages\[1\] is a tool result",
     ),
+    "tool_calls_answered_in_part": (
+        {},
+        [HumanMessage("hi"), PARALLEL_TURN, OSLO_RESULT, HumanMessage("and?")],
+        r"messages\[1\] \(assistant\) made tool calls that no tool result answers "
+        r"before messages\[3\] \(user\): tool_call_id \['call_function_1_2'\]\. "
+        r".*Answer each call .* or drop the assistant message",
+    ),
+    "user_message_after_an_interrupt": (
+        {},
+        [HumanMessage("hi"), TOOL_TURN, HumanMessage("Never mind, cancel that.")],
+        r"before messages\[2\] \(user\): tool_call_id \['call_function_1_1'\]",
+    ),
+    "assistant_message_before_the_results": (
+        {},
+        [HumanMessage("hi"), TOOL_TURN, AIMessage("Let me see."), OSLO_RESULT],
+        r"before messages\[2\] \(assistant\): tool_call_id \['call_function_1_1'\]",
+    ),
+    "unanswered_at_the_end": (
+        {},
+        [HumanMessage("hi"), PARALLEL_TURN, OSLO_RESULT],
+        r"before the end of the request: tool_call_id \['call_function_1_2'\]",
+    ),
+    "truncated_call_unanswered": (
+        {},
+        [
+            HumanMessage("hi"),
+            AIMessage(
+                "\n",
+                invalid_tool_calls=[
+                    {
+                        "type": "invalid_tool_call",
+                        "name": "get_weather",
+                        "args": '{"city": "Os',
+                        "id": "call_function_1_1",
+                        "error": None,
+                    }
+                ],
+            ),
+            HumanMessage("and?"),
+        ],
+        r"\['call_function_1_1'\] have arguments that are not valid JSON .*"
+        r"answer them with an error ToolMessage",
+    ),
     "image_in_tool_result_m3": (
         {"model": "MiniMax-M3"},
         [
@@ -554,6 +606,19 @@ async def test_unfaithful_history_refused_before_sending(
         else:
             await model.ainvoke(history)
     assert emulator.requests == []
+
+
+def test_tool_calls_answered_in_part_are_what_the_service_rejects(
+    make_model: Any,
+) -> None:
+    history = REFUSED["tool_calls_answered_in_part"][1]
+    rejection = emulator_rejects(naive_body(make_model(), history))
+    assert rejection == (
+        "invalid params, tool calls answered only in part: no result for "
+        "call_function_1_2 (2013)"
+    )
+    answered = [*history[:3], ToolMessage("12:00", tool_call_id="call_function_1_2")]
+    assert emulator_rejects(naive_body(make_model(), answered)) is None
 
 
 def test_orphan_tool_result_is_what_the_service_rejects(make_model: Any) -> None:
