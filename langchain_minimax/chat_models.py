@@ -63,7 +63,12 @@ from langchain_minimax.request import (
     tool_names,
     warn_ignored,
 )
-from langchain_minimax.response import PROVIDER, annotate_message
+from langchain_minimax.response import (
+    MODERATION,
+    PROVIDER,
+    annotate_message,
+    read_moderation,
+)
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tokens import count_request, token_offsets
@@ -729,8 +734,11 @@ class ChatMiniMax(ChatOpenAI):
     ) -> ChatResult:
         body = check_completion(response, self._call_context())
         result = super()._create_chat_result(response, generation_info)
+        moderation = read_moderation(body)
         for generation, choice in zip(result.generations, body["choices"], strict=True):
             annotate_message(generation.message, choice["message"])
+            if moderation:
+                generation.message.response_metadata[MODERATION] = moderation
         if result.llm_output is not None:
             result.llm_output["model_provider"] = PROVIDER
         return result
@@ -749,6 +757,9 @@ class ChatMiniMax(ChatOpenAI):
             return None
         message = generation_chunk.message
         message.response_metadata["model_provider"] = PROVIDER
+        if moderation := read_moderation(chunk):
+            # Taken off again by StreamState, which sends the last one once.
+            message.response_metadata[MODERATION] = moderation
         choices = chunk.get("choices")
         if choices:
             message.additional_kwargs.update(

@@ -20,6 +20,54 @@ as a participant name in the next request.
 """
 
 
+MODERATION = "moderation"
+"""The `response_metadata` key of MiniMax's content-moderation verdict."""
+
+SENSITIVE_CATEGORIES = {
+    1: "severe_violation",
+    2: "pornography",
+    3: "advertising",
+    4: "prohibited",
+    5: "abuse",
+    6: "violence_or_terrorism",
+    7: "other",
+}
+"""MiniMax's `input_sensitive_type` / `output_sensitive_type` codes (MiniMax's
+API reference for the OpenAI-compatible endpoint), by the name reported."""
+
+
+def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
+    """MiniMax's content-moderation flags of a response or stream chunk.
+
+    MiniMax puts them at the top level of every response and chunk:
+    `input_sensitive` / `output_sensitive` (booleans), `input_sensitive_type` /
+    `output_sensitive_type` (a category code, 0 when not flagged) and
+    `output_sensitive_int` (not explained by MiniMax).
+
+    Args:
+        body: The response body or stream chunk, as received.
+
+    Returns:
+        For `response_metadata["moderation"]`, the fields MiniMax sent:
+        `input_flagged` and `output_flagged` (the booleans), `input_category`
+        and `output_category` (a `SENSITIVE_CATEGORIES` name such as
+        `"pornography"`, `"code N"` for a code MiniMax does not document, and
+        absent for 0), and `output_sensitive_int` as sent. Empty when the body
+        has none of them.
+    """
+    out: dict[str, Any] = {}
+    for side in ("input", "output"):
+        flagged = body.get(f"{side}_sensitive")
+        if isinstance(flagged, bool):
+            out[f"{side}_flagged"] = flagged
+        code = body.get(f"{side}_sensitive_type")
+        if isinstance(code, int) and code:
+            out[f"{side}_category"] = SENSITIVE_CATEGORIES.get(code, f"code {code}")
+    if body.get("output_sensitive_int") is not None:
+        out["output_sensitive_int"] = body["output_sensitive_int"]
+    return out
+
+
 def wire_dict(obj: Any) -> dict[str, Any]:
     """The JSON dict of an `openai` response object (or the dict itself)."""
     if isinstance(obj, dict):

@@ -23,6 +23,12 @@ Two things cannot be done chunk by chunk without memory of the stream:
   finishing chunk so that they stay invalid (see `tool_calls`); valid calls
   stream untouched, as they arrive.
 
+* MiniMax puts its content-moderation flags on every chunk, and they may change
+  during a stream; the same key with different booleans cannot be added up.
+  The state keeps the latest flags (see `response.read_moderation`) and puts
+  them once, on a last chunk of its own after the service's stream ended, so
+  the summed stream reports the final values MiniMax sent.
+
 The state also notices whether a `finish_reason` ever arrived. One state object
 serves one `_stream`/`_astream` call; the work per chunk does not grow with what
 was already streamed.
@@ -37,7 +43,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_core.utils._merge import merge_dicts
 
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
-from langchain_minimax.response import PROVIDER
+from langchain_minimax.response import MODERATION, PROVIDER
 from langchain_minimax.tool_calls import CallArguments
 
 _HEAD_KEYS = frozenset(("type", "id", "format"))
@@ -68,6 +74,7 @@ class StreamState:
         self._phase = _START
         self._held = ""
         self._calls = CallArguments()
+        self._moderation: dict[str, Any] | None = None
         self.finish_reason: str | None = None
 
     def process(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
@@ -85,6 +92,9 @@ class StreamState:
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
             return chunk
+        moderation = message.response_metadata.pop(MODERATION, None)
+        if moderation is not None:
+            self._moderation = moderation
         info = chunk.generation_info
         finish_reason = info.get("finish_reason") if info else None
         kwargs = message.additional_kwargs
@@ -109,16 +119,24 @@ class StreamState:
         return chunk
 
     def flush(self) -> ChatGenerationChunk | None:
-        """A last chunk with what is still held back, if the stream ended early.
+        """A last chunk with what is still held back, once the stream ended.
 
-        That is a partial tag in inline mode, `reasoning_details` entries or
-        the marks of broken tool calls that no finishing chunk carried.
+        That is the latest moderation flags, and, if the stream ended early, a
+        partial tag in inline mode, `reasoning_details` entries or the marks
+        of broken tool calls that no finishing chunk carried.
         """
-        if not self._held and not self._pending and not self._calls:
+        if (
+            not self._held
+            and not self._pending
+            and not self._calls
+            and self._moderation is None
+        ):
             return None
         message = AIMessageChunk(
             content="", response_metadata={"model_provider": PROVIDER}
         )
+        if self._moderation is not None:
+            message.response_metadata[MODERATION] = self._moderation
         self._attach_details(message.additional_kwargs)
         if self._calls:
             self._calls.close(message)

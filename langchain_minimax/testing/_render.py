@@ -73,9 +73,30 @@ def in_body_error(
         "model": model,
         "choices": None,
         "usage": None,
-        "input_sensitive": False,
-        "output_sensitive": False,
+        **moderation_flags(),
         "base_resp": base_resp(fault.code, fault.status_msg()),
+    }
+
+
+def moderation_flags(output_sensitive_type: int = 0) -> dict[str, Any]:
+    """The content-moderation fields MiniMax puts on every response and chunk.
+
+    Args:
+        output_sensitive_type: MiniMax's category code for flagged output, or
+            0 for output that is not flagged.
+
+    Returns:
+        `input_sensitive`, `input_sensitive_type`, `output_sensitive`,
+        `output_sensitive_type` and `output_sensitive_int` (whose meaning
+        MiniMax does not document; 1 here for flagged output, else 0).
+    """
+    flagged = output_sensitive_type != 0
+    return {
+        "input_sensitive": False,
+        "input_sensitive_type": 0,
+        "output_sensitive": flagged,
+        "output_sensitive_type": output_sensitive_type,
+        "output_sensitive_int": int(flagged),
     }
 
 
@@ -199,8 +220,7 @@ def render_completion(
             }
         ],
         "usage": _usage(reply, request.get("messages")),
-        "input_sensitive": False,
-        "output_sensitive": False,
+        **moderation_flags(reply.output_sensitive_type),
         "base_resp": base_resp(),
     }
 
@@ -302,8 +322,10 @@ def render_stream(
         + dumps(model)
         + ',"object":"chat.completion.chunk","usage":'
         + chunk_usage
-        + ',"input_sensitive":false,"output_sensitive":false}'
+        + ","
     )
+    flags = dumps(moderation_flags())[1:]
+    final_flags = dumps(moderation_flags(reply.output_sensitive_type))[1:]
     last = len(payloads) - 1
     for i, payload in enumerate(payloads):
         if i == 0:
@@ -314,7 +336,8 @@ def render_stream(
             role = "assistant"
         delta = {"role": role, "name": ASSISTANT_NAME, "audio_content": ""}
         delta.update(payload)
-        yield (finish_head if i == last else head) + '"delta":' + dumps(delta) + tail
+        start, end = (finish_head, final_flags) if i == last else (head, flags)
+        yield start + '"delta":' + dumps(delta) + tail + end
     if include_usage:
         yield dumps(
             {
@@ -324,8 +347,7 @@ def render_stream(
                 "model": model,
                 "object": "chat.completion.chunk",
                 "usage": _usage(reply, request.get("messages")),
-                "input_sensitive": False,
-                "output_sensitive": False,
+                **moderation_flags(reply.output_sensitive_type),
                 "base_resp": base_resp(),
             }
         )

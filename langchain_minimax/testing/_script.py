@@ -102,6 +102,14 @@ class Reply:
             chunk instead of `null` (the final usage chunk requested with
             `stream_options.include_usage` still carries the real numbers).
         model: The `model` reported back; `None` echoes the request's model.
+        output_sensitive_type: Flag the answer as MiniMax's content moderation
+            does: a category code (1 severe violation, 2 pornography,
+            3 advertising, 4 prohibited, 5 abuse, 6 violence/terrorism,
+            7 other) sent as `output_sensitive_type`, with
+            `output_sensitive: true` and `output_sensitive_int` 1. `0` (the
+            default) flags nothing. When streaming, the flags change from the
+            chunk that carries `finish_reason` on, so earlier chunks report
+            unflagged output.
 
     Example:
         ```python
@@ -126,6 +134,7 @@ class Reply:
     tool_calls_in_finish_chunk: bool = False
     zero_usage_every_chunk: bool = False
     model: str | None = None
+    output_sensitive_type: int = 0
 
     def __post_init__(self) -> None:
         if self.chunk_size is not None and self.chunk_size < 1:

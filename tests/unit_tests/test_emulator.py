@@ -185,7 +185,10 @@ def test_non_stream_inline_reasoning_exact_shape(emu: MiniMaxEmulator) -> None:
             "prompt_tokens_details": {"cached_tokens": 0},
         },
         "input_sensitive": False,
+        "input_sensitive_type": 0,
         "output_sensitive": False,
+        "output_sensitive_type": 0,
+        "output_sensitive_int": 0,
         "base_resp": {"status_code": 0, "status_msg": ""},
     }
 

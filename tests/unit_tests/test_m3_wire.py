@@ -174,3 +174,66 @@ def test_m2_accepts_adaptive(emulator: MiniMaxEmulator, make_model: Any) -> None
     emulator.add_reply(Reply(content="a"))
     make_model(model="MiniMax-M2").invoke("q", thinking={"type": "adaptive"})
     assert _bodies(emulator)[0]["thinking"] == {"type": "adaptive"}
+
+
+# --- content-moderation flags --------------------------------------------------
+
+FLAGGED = {
+    "input_flagged": False,
+    "output_flagged": True,
+    "output_category": "advertising",
+    "output_sensitive_int": 1,
+}
+CLEAN = {"input_flagged": False, "output_flagged": False, "output_sensitive_int": 0}
+
+
+@pytest.mark.parametrize(("code", "expected"), [(3, FLAGGED), (0, CLEAN)])
+def test_moderation_flags_on_invoke(
+    emulator: MiniMaxEmulator, make_model: Any, code: int, expected: dict[str, Any]
+) -> None:
+    emulator.add_reply(Reply(content="Buy now!", output_sensitive_type=code))
+    message = make_model(model="MiniMax-M3").invoke("q")
+    assert message.response_metadata["moderation"] == expected
+
+
+@pytest.mark.parametrize("stream_usage", [True, False])
+def test_moderation_flags_on_the_summed_stream_are_the_final_ones(
+    emulator: MiniMaxEmulator, make_model: Any, stream_usage: bool
+) -> None:
+    # The emulator flags the output from the finishing chunk on only.
+    emulator.add_reply(
+        Reply(reasoning="hmm", content="Buy now! " * 5, output_sensitive_type=3)
+    )
+    chunks = list(make_model(stream_usage=stream_usage).stream("q"))
+    total = chunks[0]
+    for chunk in chunks[1:]:
+        total += chunk
+    assert total.response_metadata["moderation"] == FLAGGED
+    assert sum("moderation" in chunk.response_metadata for chunk in chunks) == 1
+    assert total.content == "Buy now! " * 5
+
+
+async def test_moderation_flags_in_astream_events(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="Buy now! " * 5, output_sensitive_type=3))
+    streamed = None
+    async for event in make_model().astream_events("q", version="v2"):
+        if event["event"] == "on_chat_model_stream":
+            chunk = event["data"]["chunk"]
+            streamed = chunk if streamed is None else streamed + chunk
+        elif event["event"] == "on_chat_model_end":
+            end = event["data"]["output"]
+    assert streamed is not None
+    assert streamed.response_metadata["moderation"] == FLAGGED
+    assert end.response_metadata["moderation"] == FLAGGED
+
+
+def test_unknown_category_code_is_kept(make_model: Any) -> None:
+    from langchain_minimax.response import read_moderation
+
+    assert read_moderation({"input_sensitive": True, "input_sensitive_type": 42}) == {
+        "input_flagged": True,
+        "input_category": "code 42",
+    }
+    assert read_moderation({}) == {}
