@@ -44,7 +44,8 @@ from langchain_minimax.reasoning import (
 from langchain_minimax.request import apply_tool_rules
 
 UNIT = 100
-"""Costs are in hundredths of a token: `UNIT` is one token."""
+"""Text costs are in hundredths of a token: `UNIT` is one token. The
+constants below are in whole tokens."""
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -156,7 +157,7 @@ def token_offsets(text: str) -> list[int]:
     return offsets
 
 
-SERVICE_PROMPT = 13_900
+SERVICE_PROMPT = 139
 """The prompt MiniMax adds to every request: 139 tokens.
 
 MiniMax-M3 billed 152 prompt tokens for a one-line question with no system
@@ -165,17 +166,17 @@ slightly below zero, which no framing can be), this and `TOOLS_PROMPT` are the
 least-squares fit, rounded, to all eight requests of the calibration file.
 """
 
-MESSAGE_FRAME = 100
+MESSAGE_FRAME = 1
 """Per message: role markers and separators, 1 token."""
 
-TOOLS_PROMPT = 13_600
+TOOLS_PROMPT = 136
 """Once per request that binds tools: the service's instructions around the
 tool schemas, 136 tokens."""
 
-TOOL_CALL_FRAME = 1_000
+TOOL_CALL_FRAME = 10
 """Per tool call in an assistant message: the markup around name and
-arguments. No calibration request replays tool calls, so this is an estimate
-from the markup's length, not a fitted value."""
+arguments, 10 tokens. No calibration request replays tool calls, so this is
+an estimate from the markup's length, not a fitted value."""
 
 IMAGE_TOKENS = 3_400
 """Tokens counted per image. MiniMax's conformance suite gives about 3,400 for
@@ -234,7 +235,7 @@ def _reasoning_text(message: Mapping[str, Any]) -> str:
 
 def _message_parts(message: Mapping[str, Any], texts: list[str]) -> int:
     """Add the texts of an outgoing message dict to `texts`; return its fixed cost."""
-    fixed = MESSAGE_FRAME + _content_parts(message.get("content"), texts)
+    fixed = MESSAGE_FRAME * UNIT + _content_parts(message.get("content"), texts)
     texts.append(_reasoning_text(message))
     for call in message.get("tool_calls") or ():
         function = call.get("function") or {}
@@ -242,7 +243,7 @@ def _message_parts(message: Mapping[str, Any], texts: list[str]) -> int:
         if not isinstance(arguments, str):
             arguments = json.dumps(arguments or {}, ensure_ascii=False, default=str)
         texts += (str(function.get("name", "")), arguments)
-        fixed += TOOL_CALL_FRAME
+        fixed += TOOL_CALL_FRAME * UNIT
     return fixed
 
 
@@ -269,10 +270,10 @@ def request_tokens(
         there are tools, `TOOLS_PROMPT` and each tool's `function` as JSON.
     """
     texts: list[str] = []
-    fixed = SERVICE_PROMPT + sum(_message_parts(m, texts) for m in messages)
+    fixed = SERVICE_PROMPT * UNIT + sum(_message_parts(m, texts) for m in messages)
     schemas = [json.dumps(t.get("function", t), ensure_ascii=False) for t in tools]
     if schemas:
-        fixed += TOOLS_PROMPT
+        fixed += TOOLS_PROMPT * UNIT
         texts += schemas
     if token_ids is None:
         return to_tokens(fixed + text_cost(_SEPARATOR.join(texts)))
