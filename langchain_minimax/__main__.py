@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.tools import tool
 
 from langchain_minimax import ChatMiniMax
+from langchain_minimax._upstream import request_payload
 from langchain_minimax.testing import MiniMaxEmulator, Reply, ToolCall
 
 
@@ -116,7 +117,7 @@ def main() -> int:
         print(f"[answer] {final.text}")
         print(f"\nTokens: {_usage(final)}")
         # The body of the second request, as ChatMiniMax built it.
-        sent = model._get_request_payload(history)["messages"][1]
+        sent = request_payload(model, history)["messages"][1]
         print(
             "Second request, assistant turn sent back with its reasoning: "
             f"{sent.get('reasoning_details')}"

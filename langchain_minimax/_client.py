@@ -33,18 +33,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
-from langchain_openai.chat_models._client_utils import (
-    StreamChunkTimeoutError,
-    _build_proxied_async_httpx_client,
-    _build_proxied_sync_httpx_client,
-    _get_default_async_httpx_client,
-    _get_default_httpx_client,
-    _log_proxy_env_bypass_once,
-    _resolve_socket_options,
-    _should_bypass_socket_options_for_proxy_env,
-    _warn_if_proxy_env_shadowed,
-)
-from langchain_openai.chat_models.base import global_ssl_context
+from langchain_openai import StreamChunkTimeoutError
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from typing_extensions import Self
 
@@ -56,6 +45,18 @@ from langchain_minimax._failures import (
     should_retry,
 )
 from langchain_minimax._response_shape import check_parsed
+from langchain_minimax._upstream import (
+    build_proxied_async_httpx_client,
+    build_proxied_sync_httpx_client,
+    get_default_async_httpx_client,
+    get_default_httpx_client,
+    global_ssl_context,
+    log_proxy_env_bypass_once,
+    replace_post,
+    resolve_socket_options,
+    should_bypass_socket_options,
+    warn_if_proxy_env_shadowed,
+)
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -202,25 +203,25 @@ def http_clients(
             "http_async_client: set the proxy on those clients instead."
         )
         raise ValueError(msg)
-    if _should_bypass_socket_options_for_proxy_env(
+    if should_bypass_socket_options(
         http_socket_options=socket_options,
         http_client=http_client,
         http_async_client=http_async_client,
         openai_proxy=proxy,
     ):
         resolved: tuple[tuple[int, int, int], ...] = ()
-        _log_proxy_env_bypass_once()
+        log_proxy_env_bypass_once()
     else:
-        resolved = _resolve_socket_options(socket_options)
-        _warn_if_proxy_env_shadowed(resolved, openai_proxy=proxy)
+        resolved = resolve_socket_options(socket_options)
+        warn_if_proxy_env_shadowed(resolved, openai_proxy=proxy)
     if proxy:
         verify = global_ssl_context
-        http_client = _build_proxied_sync_httpx_client(proxy, verify, resolved)
-        http_async_client = _build_proxied_async_httpx_client(proxy, verify, resolved)
+        http_client = build_proxied_sync_httpx_client(proxy, verify, resolved)
+        http_async_client = build_proxied_async_httpx_client(proxy, verify, resolved)
     return (
-        http_client or _get_default_httpx_client(base_url, timeout, resolved),
+        http_client or get_default_httpx_client(base_url, timeout, resolved),
         http_async_client
-        or _get_default_async_httpx_client(base_url, timeout, resolved),
+        or get_default_async_httpx_client(base_url, timeout, resolved),
     )
 
 
@@ -256,14 +257,14 @@ def wire_completions(client: openai.OpenAI) -> Completions:
     is not changed.
     """
     resource = type(client.chat.completions)(client)
-    resource._post = _wire_post(client.post, openai.Stream)
+    replace_post(resource, _wire_post(client.post, openai.Stream))
     return resource
 
 
 def async_wire_completions(client: openai.AsyncOpenAI) -> AsyncCompletions:
     """The async counterpart of `wire_completions`."""
     resource = type(client.chat.completions)(client)
-    resource._post = _wire_post(client.post, openai.AsyncStream)
+    replace_post(resource, _wire_post(client.post, openai.AsyncStream))
     return resource
 
 

@@ -13,9 +13,9 @@ from contextlib import contextmanager
 
 import httpx2
 import openai
-from langchain_openai.chat_models.base import OpenAITimeoutError
 
 from langchain_minimax._failures import CallContext, Failure, read_failure, status_error
+from langchain_minimax._upstream import OpenAITimeoutError
 from langchain_minimax.errors import MiniMaxConnectionError, MiniMaxError
 
 

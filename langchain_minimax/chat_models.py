@@ -24,7 +24,6 @@ from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai import ChatOpenAI
-from langchain_openai.chat_models.base import _DictOrPydantic, _DictOrPydanticClass
 from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
@@ -43,6 +42,7 @@ from langchain_minimax._response_shape import (
     unfinished_stream,
 )
 from langchain_minimax._translate import translating
+from langchain_minimax._upstream import DictOrPydantic, DictOrPydanticClass
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -518,7 +518,7 @@ class ChatMiniMax(ChatOpenAI):
         tool_choice: dict | str | bool | None = None,
         strict: bool | None = None,
         parallel_tool_calls: bool | None = None,
-        response_format: _DictOrPydanticClass | None = None,
+        response_format: DictOrPydanticClass | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Bind tools (functions, pydantic models, `BaseTool`s or dicts) to the model.
@@ -585,7 +585,7 @@ class ChatMiniMax(ChatOpenAI):
 
     def with_structured_output(
         self,
-        schema: _DictOrPydanticClass | None = None,
+        schema: DictOrPydanticClass | None = None,
         *,
         method: Literal[
             "function_calling", "json_schema", "json_mode"
@@ -594,7 +594,7 @@ class ChatMiniMax(ChatOpenAI):
         strict: bool | None = None,
         tools: list | None = None,
         **kwargs: Any,
-    ) -> Runnable[LanguageModelInput, _DictOrPydantic]:
+    ) -> Runnable[LanguageModelInput, DictOrPydantic]:
         """Return a runnable that answers with an object of `schema`.
 
         MiniMax enforces neither `tool_choice` nor `response_format`, so every

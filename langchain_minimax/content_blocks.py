@@ -17,8 +17,10 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages import content as types
 from langchain_core.messages.block_translators import register_translator
 from langchain_core.messages.block_translators.openai import (
-    _convert_to_v1_from_chat_completions,
-    _convert_to_v1_from_chat_completions_chunk,
+    translate_content as openai_blocks,
+)
+from langchain_core.messages.block_translators.openai import (
+    translate_content_chunk as openai_chunk_blocks,
 )
 
 from langchain_minimax.reasoning import THINK_CLOSE, has_think_block, split_think
@@ -88,7 +90,7 @@ def translate_content(message: AIMessage) -> list[types.ContentBlock]:
         NotImplementedError: For list content, which langchain-core's own
             best-effort parsing handles.
     """
-    return _translate(message, _convert_to_v1_from_chat_completions)
+    return _translate(message, openai_blocks)
 
 
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
@@ -103,7 +105,7 @@ def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]
     Raises:
         NotImplementedError: For list content.
     """
-    blocks = _translate(message, _convert_to_v1_from_chat_completions_chunk)
+    blocks = _translate(message, openai_chunk_blocks)
     for block in blocks:
         if block["type"] == "tool_call_chunk" and isinstance(block.get("index"), int):
             # A tool call's own index (0, 1, ...) would collide with the indexes

@@ -40,8 +40,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
-from langchain_core.utils._merge import merge_dicts
 
+from langchain_minimax._upstream import merge_dicts
 from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
 from langchain_minimax.response import MODERATION, PROVIDER
 from langchain_minimax.tool_calls import CallArguments

@@ -1,0 +1,282 @@
+"""Everything private of `openai`, langchain-openai and langchain-core we use.
+
+Those libraries promise nothing about these names; one release can rename or
+drop any of them. So no other module of the package names them: private names
+are imported here, each with why we need it, and the private methods our
+subclasses override or call are listed in `HOOKS` with the parameters we rely
+on. `tests/unit_tests/test_upstream.py` fails if another module imports or
+touches a private upstream name, if a subclass overrides or calls a private
+upstream method missing from `HOOKS`, or if a listed method is gone or has
+other parameters. CI runs it at the lowest and the latest versions
+`pyproject.toml` allows.
+
+Checked with openai 3.15.0 and 3.57.0, langchain-openai 1.6.6 and 1.7.4,
+langchain-core 1.6.10 and 1.8.3.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import openai
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+
+# Merges streamed `reasoning_details` entries exactly as langchain-core's chunk
+# addition merges `additional_kwargs`; not exported by `langchain_core.utils`.
+from langchain_core.utils._merge import merge_dicts
+from langchain_openai import ChatOpenAI
+
+# ChatOpenAI's choice of httpx clients: its shared client cached per base URL,
+# proxied clients, TCP keepalive socket options and the rules for a proxy set
+# in the environment. Used so that ChatMiniMax connects as ChatOpenAI does.
+from langchain_openai.chat_models._client_utils import (
+    _build_proxied_async_httpx_client as build_proxied_async_httpx_client,
+)
+from langchain_openai.chat_models._client_utils import (
+    _build_proxied_sync_httpx_client as build_proxied_sync_httpx_client,
+)
+from langchain_openai.chat_models._client_utils import (
+    _get_default_async_httpx_client as get_default_async_httpx_client,
+)
+from langchain_openai.chat_models._client_utils import (
+    _get_default_httpx_client as get_default_httpx_client,
+)
+from langchain_openai.chat_models._client_utils import (
+    _log_proxy_env_bypass_once as log_proxy_env_bypass_once,
+)
+from langchain_openai.chat_models._client_utils import (
+    _resolve_socket_options as resolve_socket_options,
+)
+from langchain_openai.chat_models._client_utils import (
+    _should_bypass_socket_options_for_proxy_env as should_bypass_socket_options,
+)
+from langchain_openai.chat_models._client_utils import (
+    _warn_if_proxy_env_shadowed as warn_if_proxy_env_shadowed,
+)
+
+# The error ChatOpenAI raises for a timeout (both `openai.APITimeoutError` and
+# langchain-core's `ModelTimeoutError`); not exported by `langchain_openai`.
+# The certifi SSL context ChatOpenAI gives its proxied clients; not exported.
+from langchain_openai.chat_models.base import OpenAITimeoutError, global_ssl_context
+
+# The types in `ChatOpenAI.with_structured_output`'s signature, which
+# ChatMiniMax overrides with the same types.
+from langchain_openai.chat_models.base import _DictOrPydantic as DictOrPydantic
+from langchain_openai.chat_models.base import (
+    _DictOrPydanticClass as DictOrPydanticClass,
+)
+
+__all__ = [
+    "HOOKS",
+    "DictOrPydantic",
+    "DictOrPydanticClass",
+    "Hook",
+    "OpenAITimeoutError",
+    "build_proxied_async_httpx_client",
+    "build_proxied_sync_httpx_client",
+    "changed_hooks",
+    "get_default_async_httpx_client",
+    "get_default_httpx_client",
+    "global_ssl_context",
+    "log_proxy_env_bypass_once",
+    "merge_dicts",
+    "replace_post",
+    "request_payload",
+    "resolve_socket_options",
+    "should_bypass_socket_options",
+    "warn_if_proxy_env_shadowed",
+]
+
+
+def replace_post(resource: Any, post: Callable[..., Any]) -> None:
+    """Make an `openai` API resource send its requests through `post`.
+
+    A resource's private `_post` is the one call its public methods (such as
+    `chat.completions.create`) make; `_client.wire_completions` wraps it.
+
+    Args:
+        resource: An `openai` API resource, e.g. a `Completions`.
+        post: Takes and returns what `resource._post` does.
+    """
+    resource._post = post
+
+
+def request_payload(model: ChatOpenAI, messages: LanguageModelInput) -> dict:
+    """The request body `model` would send for `messages`, without sending it.
+
+    No public API of langchain-openai shows the body it builds.
+
+    Args:
+        model: A `ChatOpenAI`, e.g. a `ChatMiniMax`.
+        messages: What `invoke` takes.
+
+    Returns:
+        The chat-completions body, `messages` and `model` included.
+    """
+    return model._get_request_payload(messages)
+
+
+class Hook(NamedTuple):
+    """A private method of upstream classes that our subclasses override or call.
+
+    Attributes:
+        owners: The upstream classes that have it.
+        name: The method's name.
+        parameters: Its parameter names, `self` left out; `None` for a property.
+        why: Why we override or call it.
+    """
+
+    owners: tuple[type, ...]
+    name: str
+    parameters: tuple[str, ...] | None
+    why: str
+
+
+_CLIENTS = (openai.OpenAI, openai.AsyncOpenAI)
+_CHAT_MODEL = (ChatOpenAI,)
+_CALLS = ("messages", "stop", "run_manager", "kwargs")
+
+HOOKS: tuple[Hook, ...] = (
+    Hook(
+        _CLIENTS,
+        "_send_request",
+        ("request", "stream", "kwargs"),
+        "the one place every HTTP response passes before the SDK's retry "
+        "decision: a failure MiniMax reports in an HTTP 200 becomes its error "
+        "status there, so that the SDK's retries cover it",
+    ),
+    Hook(
+        _CLIENTS,
+        "_should_retry",
+        ("response",),
+        "MiniMax's error code, not only the HTTP status, decides a retry",
+    ),
+    Hook(
+        _CLIENTS,
+        "_process_response_data",
+        ("data", "cast_to", "response"),
+        "checks that a parsed body is a JSON object and hands chat completions "
+        "on as dicts on the wire path",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_generate",
+        _CALLS,
+        "BaseChatModel's extension point: raises MiniMax's exceptions",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_agenerate",
+        _CALLS,
+        "BaseChatModel's extension point: raises MiniMax's exceptions",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_stream",
+        ("args", "kwargs"),
+        "BaseChatModel's extension point: the per-stream state, MiniMax's "
+        "exceptions, and a stream without finish_reason is an error",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_astream",
+        ("args", "kwargs"),
+        "BaseChatModel's extension point, as `_stream`",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_llm_type",
+        None,
+        "BaseChatModel's extension point: names the model type",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_get_ls_params",
+        ("stop", "kwargs"),
+        "BaseChatModel's LangSmith tracing parameters: provider 'minimax'",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_create_chat_result",
+        ("response", "generation_info"),
+        "ChatOpenAI turns a completion into a ChatResult there; we check the "
+        "body first and add MiniMax's reasoning to each message",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_convert_chunk_to_generation_chunk",
+        ("chunk", "default_chunk_class", "base_generation_info"),
+        "ChatOpenAI turns a stream chunk into a message chunk there; we check "
+        "the chunk first and add MiniMax's reasoning",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_get_request_payload",
+        ("input_", "stop", "kwargs"),
+        "ChatOpenAI builds the request body there; MiniMax's rules are applied to it",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_default_params",
+        None,
+        "ChatOpenAI's default request parameters; MiniMax's `thinking` joins them",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_resolve_model_profile",
+        (),
+        "BaseChatOpenAI fills `profile` from its own table there; ours is MiniMax's",
+    ),
+    Hook(
+        _CHAT_MODEL,
+        "_use_responses_api",
+        ("payload",),
+        "MiniMax has no Responses API: always False",
+    ),
+    Hook(
+        (BaseChatModel,),
+        "_add_version",
+        ("pkg", "version"),
+        "records langchain-minimax's version in the model's metadata, as "
+        "langchain-openai records its own",
+    ),
+    Hook(
+        (BaseChatModel,),
+        "_convert_input",
+        ("model_input",),
+        "turns `invoke`'s input into messages once, to check them before "
+        "ChatOpenAI builds the body",
+    ),
+)
+
+
+def _parameters(owner: type, name: str) -> tuple[str, ...] | None:
+    if isinstance(inspect.getattr_static(owner, name), property):
+        return None
+    names = list(inspect.signature(getattr(owner, name)).parameters)
+    return tuple(names[1:] if names[:1] == ["self"] else names)
+
+
+def changed_hooks(hooks: Sequence[Hook] = HOOKS) -> list[str]:
+    """The hooks the installed upstream versions no longer have as listed.
+
+    Args:
+        hooks: The hooks to check.
+
+    Returns:
+        One line per hook that is gone or whose parameters differ; empty
+        when every hook is as listed.
+    """
+    changed = []
+    for hook in hooks:
+        for owner in hook.owners:
+            where = f"{owner.__module__}.{owner.__qualname__}.{hook.name}"
+            if not hasattr(owner, hook.name):
+                changed.append(f"{where} is gone")
+                continue
+            found = _parameters(owner, hook.name)
+            if found != hook.parameters:
+                changed.append(f"{where} takes {found}, not {hook.parameters}")
+    return changed
