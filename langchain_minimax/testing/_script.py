@@ -101,6 +101,12 @@ class Reply:
         zero_usage_every_chunk: When streaming, put zero-valued usage on every
             chunk instead of `null` (the final usage chunk requested with
             `stream_options.include_usage` still carries the real numbers).
+        done_marker: When streaming, end with `data: [DONE]`; `False` ends
+            the stream after its last chunk, as the live service sometimes
+            does (MiniMax's conformance suite: "known BUG").
+        frame_bytes: When streaming, write the response body in HTTP chunks
+            of this many bytes, cut anywhere, inside events and inside UTF-8
+            characters, as network frames may be; `None` writes whole events.
         model: The `model` reported back; `None` echoes the request's model.
         output_sensitive_type: Flag the answer as MiniMax's content moderation
             does: a category code (1 severe violation, 2 pornography,
@@ -133,12 +139,16 @@ class Reply:
     flat_reasoning_content: bool = True
     tool_calls_in_finish_chunk: bool = False
     zero_usage_every_chunk: bool = False
+    done_marker: bool = True
+    frame_bytes: int | None = None
     model: str | None = None
     output_sensitive_type: int = 0
 
     def __post_init__(self) -> None:
-        if self.chunk_size is not None and self.chunk_size < 1:
-            raise ValueError("chunk_size must be at least 1")
+        for name in ("chunk_size", "frame_bytes"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name}={value!r} must be at least 1")
 
     def resolved_finish_reason(self) -> str:
         """Return the `finish_reason` this reply is sent with.

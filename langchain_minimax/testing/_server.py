@@ -115,32 +115,47 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
 
 
 class _StreamWriter:
-    """Buffers SSE bytes and writes them in batches, HTTP-chunked if needed."""
+    """Buffers SSE bytes and writes them in batches, HTTP-chunked if needed.
+
+    With `frame_bytes`, every event is written at once, in pieces of that
+    many bytes (the last one shorter), each its own socket write and, on
+    HTTP/1.1, its own HTTP chunk.
+    """
 
     def __init__(
-        self, write: Callable[[bytes], object], head: bytes, chunked: bool
+        self,
+        write: Callable[[bytes], object],
+        head: bytes,
+        chunked: bool,
+        frame_bytes: int | None = None,
     ) -> None:
         self._write = write
         self._head = head
         self._chunked = chunked
+        self._frame_bytes = frame_bytes
         self._buffer: list[bytes] = []
         self._size = 0
 
     def write(self, data: bytes) -> None:
         self._buffer.append(data)
         self._size += len(data)
-        if self._size >= _FLUSH_BYTES:
+        if self._size >= _FLUSH_BYTES or self._frame_bytes:
             self.flush()
 
     def flush(self) -> None:
         data = b"".join(self._buffer)
         self._buffer.clear()
         self._size = 0
-        if self._chunked and data:
-            data = b"%x\r\n%b\r\n" % (len(data), data)
-        if self._head or data:
-            self._write(self._head + data)
-            self._head = b""
+        frames = [data]
+        if self._frame_bytes:
+            size = self._frame_bytes
+            frames = [data[i : i + size] for i in range(0, len(data), size)] or [b""]
+        for frame in frames:
+            if self._chunked and frame:
+                frame = b"%x\r\n%b\r\n" % (len(frame), frame)
+            if self._head or frame:
+                self._write(self._head + frame)
+                self._head = b""
 
     def close(self) -> None:
         self.flush()
@@ -206,7 +221,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         envelope = error_envelope(status, error_type, message, _hex_id())
         self._send_json(status, envelope, extra)
 
-    def _stream_writer(self, extra: Mapping[str, str]) -> _StreamWriter:
+    def _stream_writer(
+        self, extra: Mapping[str, str], frame_bytes: int | None = None
+    ) -> _StreamWriter:
         chunked = self.request_version != "HTTP/1.0"
         headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
         if chunked:
@@ -214,7 +231,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.close_connection = True
         headers.update(extra)
-        return _StreamWriter(self.wfile.write, self._head(200, headers), chunked)
+        return _StreamWriter(
+            self.wfile.write, self._head(200, headers), chunked, frame_bytes
+        )
 
     def _cut(self) -> None:
         """Drop the connection now (the peer sees an incomplete response)."""
@@ -376,18 +395,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         )
         malformed = isinstance(fault, MalformedJSON)
         pause = fault.chunk_delay if isinstance(fault, StalledStream) else 0.0
-        self._stream(chunks, extra, cut_after=cut, malformed=malformed, pause=pause)
+        self._stream(
+            chunks,
+            self._stream_writer(extra, reply.frame_bytes),
+            cut_after=cut,
+            malformed=malformed,
+            pause=pause,
+            done_marker=reply.done_marker,
+        )
 
     def _stream(
         self,
         chunks: Iterator[str],
-        extra: Mapping[str, str],
+        writer: _StreamWriter,
         *,
         cut_after: int | None,
         malformed: bool,
         pause: float,
+        done_marker: bool,
     ) -> None:
-        writer = self._stream_writer(extra)
         for count, chunk in enumerate(chunks):
             if cut_after is not None and count >= cut_after:
                 break
@@ -401,7 +427,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 writer.flush()
         else:
             if cut_after is None:
-                writer.write(_DONE_EVENT)
+                if done_marker:
+                    writer.write(_DONE_EVENT)
                 writer.close()
                 return
         writer.flush()
