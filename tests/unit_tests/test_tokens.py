@@ -221,10 +221,15 @@ def test_bound_tools_schemas_are_counted() -> None:
 
 
 def test_a_trimmed_history_is_counted_not_rejected() -> None:
-    """A tool result whose call was trimmed away would be rejected on sending."""
+    """Orphaned tool results and unanswered calls would be rejected on sending."""
     model = offline_model()
     orphan = [ToolMessage("42", tool_call_id="gone"), HumanMessage("Thanks")]
     assert model.get_num_tokens_from_messages(orphan) > 0
+    call = {"name": "lookup", "args": {"q": "x"}, "id": "c9"}
+    unanswered = [HumanMessage("Look it up."), AIMessage("", tool_calls=[call])]
+    with pytest.raises(ValueError, match="c9"):
+        model._get_request_payload(unanswered)
+    assert model.get_num_tokens_from_messages(unanswered) > 0
 
 
 def test_images_and_videos_have_a_fixed_cost_on_m3() -> None:
