@@ -72,6 +72,7 @@ from langchain_minimax.response import (
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tokens import count_request, token_offsets
+from langchain_minimax.video import with_video_parts
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
 """MiniMax's international endpoint."""
@@ -453,8 +454,12 @@ class ChatMiniMax(ChatOpenAI):
         prompt = self._convert_input(input_)
         messages = prompt.to_messages()
         check_media(self.model_name, messages)
-        # The prompt value, not the list: the parent would convert it again.
-        payload = super()._get_request_payload(prompt, stop=stop, **kwargs)
+        with_videos = with_video_parts(messages)
+        # The prompt value when it can be: the parent would convert a list again.
+        payload = super()._get_request_payload(
+            prompt if with_videos is messages else with_videos, stop=stop, **kwargs
+        )
+        messages = with_videos
         for name in IGNORED_PARAMS:
             payload.pop(name, None)
         extra_body = request_extra_body(

@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 import pytest
+from langchain_core.messages import HumanMessage
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator, Reply
@@ -237,3 +238,100 @@ def test_unknown_category_code_is_kept(make_model: Any) -> None:
         "input_category": "code 42",
     }
     assert read_moderation({}) == {}
+
+
+# --- video input ---------------------------------------------------------------
+
+VIDEO_URL = "https://example.com/clips/pony.mp4"
+
+
+def test_video_blocks_become_video_url_parts(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    url_block = {
+        "type": "video",
+        "url": VIDEO_URL,
+        "extras": {"fps": 2, "detail": "high", "unrelated": 1},
+    }
+    data_block = {
+        "type": "video",
+        "base64": "AAAAIGZ0eXBpc29t",
+        "mime_type": "video/mp4",
+    }
+    image_block = {"type": "image", "url": "https://example.com/a.png"}
+    question = HumanMessage(
+        [url_block, data_block, image_block, {"type": "text", "text": "What happens?"}]
+    )
+    original = question.model_copy(deep=True)
+    emulator.add_reply(Reply(content="A pony."))
+    make_model(model="MiniMax-M3").invoke([question])
+    [body] = _bodies(emulator)
+    assert body["messages"][0]["content"] == [
+        {
+            "type": "video_url",
+            "video_url": {"url": VIDEO_URL, "fps": 2, "detail": "high"},
+        },
+        {
+            "type": "video_url",
+            "video_url": {"url": "data:video/mp4;base64,AAAAIGZ0eXBpc29t"},
+        },
+        {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+        {"type": "text", "text": "What happens?"},
+    ]
+    assert question == original
+
+
+BAD_VIDEOS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "text-only model": (
+        "MiniMax-M2.7",
+        {"type": "video", "url": VIDEO_URL},
+        "takes text input only",
+    ),
+    "MOV by MIME type": (
+        "MiniMax-M3",
+        {"type": "video", "base64": "AAAA", "mime_type": "video/quicktime"},
+        "MOV video .video/quicktime.; MiniMax-M3 fails on MOV, MKV and AVI",
+    ),
+    "MKV by URL": (
+        "MiniMax-M3",
+        {"type": "video", "url": "https://example.com/a.MKV?sig=1"},
+        "MKV video",
+    ),
+    "AVI by MIME type on a URL": (
+        "MiniMax-M3",
+        {"type": "video", "url": VIDEO_URL, "mime_type": "video/x-msvideo"},
+        "AVI video",
+    ),
+    "over 50 MB": (
+        "MiniMax-M3",
+        {"type": "video", "base64": "A" * (50 * 2**20 // 3 * 4 + 8)},
+        "50.0 MB base64 video; MiniMax takes at most 50 MB",
+    ),
+    "file id": (
+        "MiniMax-M3",
+        {"type": "video", "file_id": "file-1"},
+        "without a URL or base64 data",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VIDEOS))
+def test_bad_videos_are_rejected_before_sending(
+    emulator: MiniMaxEmulator, make_model: Any, case: str
+) -> None:
+    model_name, block, match = BAD_VIDEOS[case]
+    message = HumanMessage([block, {"type": "text", "text": "What is this?"}])
+    with pytest.raises(ValueError, match=match):
+        make_model(model=model_name).invoke([message])
+    assert emulator.requests == []
+
+
+def test_the_50_mb_cap_counts_decoded_bytes() -> None:
+    from langchain_minimax.video import MAX_VIDEO_BYTES, video_part
+
+    length = -(-MAX_VIDEO_BYTES // 3) * 4  # base64 characters of the cap
+    at_cap = "A" * (length - 1) + "="  # decodes to exactly MAX_VIDEO_BYTES
+    part = video_part({"type": "video", "base64": at_cap}, "m")
+    assert part["video_url"]["url"] == f"data:video/mp4;base64,{at_cap}"
+    with pytest.raises(ValueError, match="at most 50 MB"):
+        video_part({"type": "video", "base64": "A" * length}, "m")
