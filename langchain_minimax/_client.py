@@ -48,6 +48,7 @@ from langchain_minimax._response_shape import check_parsed
 from langchain_minimax._upstream import (
     build_proxied_async_httpx_client,
     build_proxied_sync_httpx_client,
+    copy_client,
     get_default_async_httpx_client,
     get_default_httpx_client,
     global_ssl_context,
@@ -341,11 +342,9 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
         Returns:
             The new client.
         """
-        extra = {
-            "stream_chunk_timeout": self.stream_chunk_timeout,
-            **kwargs.pop("_extra_kwargs", {}),
-        }
-        return super().copy(**kwargs, _extra_kwargs=extra)
+        return copy_client(
+            super().copy, kwargs, stream_chunk_timeout=self.stream_chunk_timeout
+        )
 
     with_options = copy
 

@@ -4,7 +4,9 @@ Those libraries promise nothing about these names; one release can rename or
 drop any of them. So no other module of the package names them: private names
 are imported here, each with why we need it, and the private methods our
 subclasses override or call are listed in `HOOKS` with the parameters we rely
-on. `tests/unit_tests/test_upstream.py` fails if another module imports or
+on (`PRIVATE_PARAMETERS`: private parameters of public methods). The functions
+below reach the few private attributes and parameters the rest of the package
+needs. `tests/unit_tests/test_upstream.py` fails if another module imports or
 touches a private upstream name, if a subclass overrides or calls a private
 upstream method missing from `HOOKS`, or if a listed method is gone or has
 other parameters. CI runs it at the lowest and the latest versions
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import openai
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
@@ -77,6 +79,7 @@ __all__ = [
     "build_proxied_async_httpx_client",
     "build_proxied_sync_httpx_client",
     "changed_hooks",
+    "copy_client",
     "get_default_async_httpx_client",
     "get_default_httpx_client",
     "global_ssl_context",
@@ -101,6 +104,30 @@ def replace_post(resource: Any, post: Callable[..., Any]) -> None:
         post: Takes and returns what `resource._post` does.
     """
     resource._post = post
+
+
+_Client = TypeVar("_Client")
+
+
+def copy_client(
+    copy: Callable[..., _Client], kwargs: dict[str, Any], **own: Any
+) -> _Client:
+    """`copy(**kwargs)` for an `openai` client subclass with arguments of its own.
+
+    The SDK's `copy` (and `with_options`) builds the new client from its own
+    arguments only, plus those of its private `_extra_kwargs`; `own` goes
+    there, so the copy keeps them.
+
+    Args:
+        copy: The parent's bound `copy`.
+        kwargs: The arguments `copy` was called with.
+        **own: The subclass's constructor arguments to keep.
+
+    Returns:
+        The new client.
+    """
+    extra = {**own, **kwargs.pop("_extra_kwargs", {})}
+    return copy(**kwargs, _extra_kwargs=extra)
 
 
 def request_payload(model: ChatOpenAI, messages: LanguageModelInput) -> dict:
@@ -252,6 +279,13 @@ HOOKS: tuple[Hook, ...] = (
 )
 
 
+PRIVATE_PARAMETERS: tuple[tuple[Callable[..., Any], str], ...] = (
+    (openai.OpenAI.copy, "_extra_kwargs"),
+    (openai.AsyncOpenAI.copy, "_extra_kwargs"),
+)
+"""Private parameters of public upstream methods that `copy_client` passes."""
+
+
 def _parameters(owner: type, name: str) -> tuple[str, ...] | None:
     if isinstance(inspect.getattr_static(owner, name), property):
         return None
@@ -279,4 +313,7 @@ def changed_hooks(hooks: Sequence[Hook] = HOOKS) -> list[str]:
             found = _parameters(owner, hook.name)
             if found != hook.parameters:
                 changed.append(f"{where} takes {found}, not {hook.parameters}")
+    for method, parameter in PRIVATE_PARAMETERS:
+        if parameter not in inspect.signature(method).parameters:
+            changed.append(f"{method.__qualname__} takes no {parameter}")
     return changed

@@ -82,17 +82,27 @@ def test_private_upstream_names_are_imported_from_the_seam(path: Path) -> None:
     assert found == [], "import these from langchain_minimax._upstream"
 
 
+PRIVATE_PARAMETERS = {name for _, name in _upstream.PRIVATE_PARAMETERS}
+
+
+def reaches_private(node: ast.AST) -> bool:
+    """A listed private attribute on anything but ours, or a private parameter."""
+    if isinstance(node, ast.Attribute):
+        reached = {hook.name for hook in _upstream.HOOKS} | SEAM_ATTRIBUTES
+        return node.attr in reached and ast.unparse(node.value) not in OURS
+    if isinstance(node, ast.keyword):
+        return node.arg is not None and is_private(node.arg)
+    return isinstance(node, ast.Constant) and node.value in PRIVATE_PARAMETERS
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=module_name)
 def test_private_upstream_attributes_are_reached_through_the_seam(
     path: Path,
 ) -> None:
-    reached = {hook.name for hook in _upstream.HOOKS} | SEAM_ATTRIBUTES
     found = [
         f"{path.name}:{node.lineno}: {ast.unparse(node)}"
         for node in ast.walk(tree(path))
-        if isinstance(node, ast.Attribute)
-        and node.attr in reached
-        and ast.unparse(node.value) not in OURS
+        if reaches_private(node)
     ]
     assert found == []
 
