@@ -58,9 +58,9 @@ from langchain_openai.chat_models._client_utils import (
     _warn_if_proxy_env_shadowed as warn_if_proxy_env_shadowed,
 )
 
-# The error ChatOpenAI raises for a timeout (both `openai.APITimeoutError` and
-# langchain-core's `ModelTimeoutError`); not exported by `langchain_openai`.
-# The certifi SSL context ChatOpenAI gives its proxied clients; not exported.
+# Public names that `langchain_openai` does not export: the error ChatOpenAI
+# raises for a timeout (both `openai.APITimeoutError` and langchain-core's
+# `ModelTimeoutError`), and the certifi SSL context it gives proxied clients.
 from langchain_openai.chat_models.base import OpenAITimeoutError, global_ssl_context
 
 # The types in `ChatOpenAI.with_structured_output`'s signature, which
