@@ -36,7 +36,11 @@ Example:
     ```
 
 A `ChatMiniMax` model is pointed at the emulator the same way, with the
-emulator's `base_url` and `api_key`.
+emulator's `base_url` and `api_key`. Failures are scripted with one type per
+kind: `HTTPError`, `InBodyError`, `CutStream`, `MalformedJSON`,
+`NoFinishReason`, `StalledStream` and `SlowResponse` (see `Fault`). In pytest,
+the `minimax_emulator` fixture (module `pytest_plugin`, registered when the
+package is installed) gives each test a running emulator and a model factory.
 
 From a shell, `python -m langchain_minimax.testing --port 8765` serves in the
 foreground and prints the base URL.

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -969,16 +968,21 @@ def test_fault_in_body_200(emu: MiniMaxEmulator, stream: bool) -> None:
     assert emu.pending_replies == 1
 
 
-def test_fault_delay(emu: MiniMaxEmulator) -> None:
-    emu.add_fault(SlowResponse(delay=0.3))
-    emu.add_reply("slow")
-    start = time.perf_counter()
-    response = post(emu, chat())
-    assert time.perf_counter() - start >= 0.3
-    assert response.json()["choices"][0]["message"]["content"] == "slow"
-    start = time.perf_counter()
-    post(emu, chat())
-    assert time.perf_counter() - start < 0.3
+def test_slow_response_answers_late_once(emu: MiniMaxEmulator) -> None:
+    emu.add_fault(SlowResponse(delay=5.0))
+    emu.add_replies(["too late", "on time"])
+    connection = _open(emu, chat(), timeout=0.3)
+    try:
+        with pytest.raises(TimeoutError):
+            connection.getresponse()  # nothing comes for 5 s
+    finally:
+        connection.close()
+    connection = _open(emu, chat(), timeout=2)  # the fault applied once
+    try:
+        body = json.loads(connection.getresponse().read())
+    finally:
+        connection.close()
+    assert body["choices"][0]["message"]["content"] == "on time"
 
 
 def test_fault_delay_times_out_client(
