@@ -2,9 +2,16 @@
 
 Context windows, image input and the thinking switch come from MiniMax's model
 documentation. The 128k output limit is documented for MiniMax-M2 (thinking
-included) and assumed for the later models, whose pages give none. The
+included) and assumed for the later M2 models, whose pages give none. The
 temperature range is the seed documentation's (0.0, 1.0] for the M2 family;
 MiniMax-M3's later spec allows [0, 2].
+
+MiniMax-M3's limits come from MiniMax's M3 conformance suite (the public
+`MiniMax-Provider-Verifier` repository, `m3_format_check/`): it sends prompts
+of just under 1,048,576 tokens and expects HTTP 200 (`M3_INPUT_TOKENS`), and
+sends `max_tokens` up to 524,288 and expects HTTP 200 while tolerating a
+rejection above it (`m3_text_tests.py` cases 06_09 and 06_10,
+`M3_OUTPUT_TOKENS`). MiniMax documents neither number as an exact limit.
 """
 
 from __future__ import annotations
@@ -52,6 +59,13 @@ class MiniMaxModel(NamedTuple):
 THINKING_TYPES = ("adaptive", "disabled")
 """Every `thinking.type` MiniMax documents (MiniMax-M3 accepts both)."""
 
+M3_INPUT_TOKENS = 1_048_576
+"""MiniMax-M3's input window: the prompt size MiniMax's suite probes (2**20)."""
+
+M3_OUTPUT_TOKENS = 524_288
+"""MiniMax-M3's output limit: the largest `max_tokens` MiniMax's suite expects
+to be accepted (2**19)."""
+
 _M2_TEMPERATURE = TemperatureRange(0.0, 1.0, low_inclusive=False)
 _M3_TEMPERATURE = TemperatureRange(0.0, 2.0, low_inclusive=True)
 
@@ -74,8 +88,8 @@ MODELS: dict[str, MiniMaxModel] = {
         ),
         MiniMaxModel(
             "MiniMax-M3",
-            1_000_000,
-            128_000,
+            M3_INPUT_TOKENS,
+            M3_OUTPUT_TOKENS,
             True,
             _M3_TEMPERATURE,
             thinking_types=THINKING_TYPES,

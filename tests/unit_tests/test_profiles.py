@@ -43,7 +43,10 @@ def test_profile_keys_are_standard_and_consistent(name: str) -> None:
     assert profile["tool_calling"] is True
     assert profile["image_inputs"] is (name == "MiniMax-M3")
     assert profile["max_input_tokens"] == (
-        1_000_000 if name == "MiniMax-M3" else 204_800
+        1_048_576 if name == "MiniMax-M3" else 204_800
+    )
+    assert profile["max_output_tokens"] == (
+        524_288 if name == "MiniMax-M3" else 128_000
     )
 
 
