@@ -16,6 +16,8 @@ from langchain_minimax.errors import (
     MiniMaxRateLimitError,
     MiniMaxResponseError,
     MiniMaxServerError,
+    MiniMaxStreamChunkTimeoutError,
+    MiniMaxTimeoutError,
     MiniMaxUsageLimitError,
 )
 
@@ -34,6 +36,8 @@ __all__ = [
     "MiniMaxRateLimitError",
     "MiniMaxResponseError",
     "MiniMaxServerError",
+    "MiniMaxStreamChunkTimeoutError",
+    "MiniMaxTimeoutError",
     "MiniMaxUsageLimitError",
     "__version__",
 ]

@@ -18,12 +18,19 @@ A chat-completion body or stream event that is not a JSON object raises
 Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 
+Every error the client raises about MiniMax is the package's own: its status
+errors are built by `_client_errors.status_error_of`, a request timeout is a
+`MiniMaxTimeoutError`, and its streams (`_client_errors.TypedStream`) raise
+the typed error for a failure reported partway through and for a read
+timeout. So `root_client`, `client` and `ChatMiniMax` raise the same exception.
+
 `wire_completions` and `async_wire_completions` make the chat-completions
-resources `ChatMiniMax` calls: they return each completion and stream chunk as
-the JSON object the service sent instead of an SDK model. langchain-openai
-turns every SDK model straight back into that dict (`model_dump()`), and
-building the model is most of a streamed chunk's client-side cost;
-`root_client` still returns SDK models to anyone who uses it directly.
+resources of `ChatMiniMax(json_client=True)`: they return each completion and
+stream chunk as the JSON object the service sent instead of an SDK model.
+langchain-openai turns every SDK model straight back into that dict
+(`model_dump()`), and building the model is most of a streamed chunk's
+client-side cost; but instrumentation that reads the SDK's objects sees
+nothing. By default `client` is `root_client.chat.completions`.
 """
 
 from __future__ import annotations
@@ -33,10 +40,17 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
-from langchain_openai import StreamChunkTimeoutError
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from typing_extensions import Self
 
+from langchain_minimax._client_errors import (
+    check_chunk_failure,
+    request_model,
+    root_cause,
+    status_error_of,
+    timeout_error,
+    typed_stream_cls,
+)
 from langchain_minimax._failures import (
     failure_response,
     first_event_data,
@@ -57,6 +71,11 @@ from langchain_minimax._upstream import (
     resolve_socket_options,
     should_bypass_socket_options,
     warn_if_proxy_env_shadowed,
+)
+from langchain_minimax.errors import (
+    MiniMaxAPIStatusError,
+    MiniMaxError,
+    MiniMaxStreamChunkTimeoutError,
 )
 
 if TYPE_CHECKING:
@@ -143,8 +162,10 @@ async def _achecked_stream(
             break
         except asyncio.TimeoutError as error:
             await response.aclose()
-            raise StreamChunkTimeoutError(
-                chunk_timeout or 0.0, chunks_received=0
+            raise MiniMaxStreamChunkTimeoutError(
+                chunk_timeout or 0.0,
+                request=response.request,
+                model_name=request_model(response.request),
             ) from error
     failed = _failure_in_stream(response, head)
     if failed is not None:
@@ -273,12 +294,14 @@ def _check_parsed(
     data: object, cast_to: type, response: httpx.Response
 ) -> object | None:
     """The parsed JSON when it is to be handed on as is; check chat completions."""
-    if cast_to is _WireCompletion or cast_to is _WireChunk:
-        check_parsed(data, response.request, streamed=cast_to is _WireChunk)
-        return data
-    if cast_to is ChatCompletion or cast_to is ChatCompletionChunk:
-        check_parsed(data, response.request, streamed=cast_to is ChatCompletionChunk)
-    return None
+    if cast_to is _WireChunk or cast_to is ChatCompletionChunk:
+        check_parsed(data, response.request, streamed=True)
+        check_chunk_failure(data, response)
+    elif cast_to is _WireCompletion or cast_to is ChatCompletion:
+        check_parsed(data, response.request, streamed=False)
+    else:
+        return None
+    return data if cast_to is _WireCompletion or cast_to is _WireChunk else None
 
 
 def _retry_decision(response: httpx.Response) -> bool | None:
@@ -287,6 +310,36 @@ def _retry_decision(response: httpx.Response) -> bool | None:
 
 class MiniMaxOpenAI(openai.OpenAI):
     """`openai.OpenAI` that reads MiniMax's error codes (see the module doc)."""
+
+    def request(
+        self,
+        cast_to: Any,
+        options: Any,
+        *,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        """`openai.OpenAI.request`, raising MiniMax's exceptions.
+
+        Streams are `_client_errors.TypedStream`s; a request timeout raises
+        `MiniMaxTimeoutError`.
+        """
+        try:
+            return super().request(
+                cast_to,
+                options,
+                stream=stream,
+                stream_cls=typed_stream_cls(stream_cls),
+            )
+        except openai.APITimeoutError as error:
+            if isinstance(error, MiniMaxError):
+                raise
+            raise timeout_error(error) from root_cause(error)
+
+    def _make_status_error(
+        self, err_msg: str, *, body: object, response: httpx.Response
+    ) -> MiniMaxAPIStatusError:
+        return status_error_of(body, response)
 
     def _send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
@@ -347,6 +400,36 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
         )
 
     with_options = copy
+
+    async def request(
+        self,
+        cast_to: Any,
+        options: Any,
+        *,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        """`openai.AsyncOpenAI.request`, raising MiniMax's exceptions.
+
+        Streams are `_client_errors.AsyncTypedStream`s; a request timeout raises
+        `MiniMaxTimeoutError`.
+        """
+        try:
+            return await super().request(
+                cast_to,
+                options,
+                stream=stream,
+                stream_cls=typed_stream_cls(stream_cls),
+            )
+        except openai.APITimeoutError as error:
+            if isinstance(error, MiniMaxError):
+                raise
+            raise timeout_error(error) from root_cause(error)
+
+    def _make_status_error(
+        self, err_msg: str, *, body: object, response: httpx.Response
+    ) -> MiniMaxAPIStatusError:
+        return status_error_of(body, response)
 
     async def _send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any

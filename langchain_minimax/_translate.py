@@ -13,10 +13,16 @@ from contextlib import contextmanager
 
 import httpx2
 import openai
+from langchain_openai import StreamChunkTimeoutError
 
+from langchain_minimax._client_errors import root_cause
 from langchain_minimax._failures import CallContext, Failure, read_failure, status_error
-from langchain_minimax._upstream import OpenAITimeoutError
-from langchain_minimax.errors import MiniMaxConnectionError, MiniMaxError
+from langchain_minimax.errors import (
+    MiniMaxConnectionError,
+    MiniMaxError,
+    MiniMaxStreamChunkTimeoutError,
+    MiniMaxTimeoutError,
+)
 
 
 def _reason(exc: BaseException) -> str:
@@ -55,7 +61,7 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
     Returns:
         The exception to raise instead (possibly one of ours that
         langchain-openai re-wrapped), or `None` to let `exc` propagate
-        unchanged: ours already, a timeout, or not about the response.
+        unchanged: ours already, or not about the response.
     """
     if isinstance(exc, MiniMaxError):
         return None
@@ -63,12 +69,18 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         return exc.__cause__
     if isinstance(exc, openai.APIStatusError):
         return status_error(exc.response, exc.body, model=context.model)
-    if isinstance(exc, openai.APITimeoutError):
-        return None
-    if isinstance(exc, httpx2.TimeoutException):
-        # openai<3 lets a stream's read timeout out unwrapped; openai>=3 raises
-        # the error below, which langchain-openai turns into this one.
-        return OpenAITimeoutError(request=exc.request)
+    if isinstance(exc, StreamChunkTimeoutError):
+        # langchain-openai's wait for the next chunk of an async stream.
+        return MiniMaxStreamChunkTimeoutError(
+            exc.timeout_s,
+            request=context.stand_in_request(),
+            model_name=exc.model_name,
+            chunks_received=exc.chunks_received,
+        )
+    if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
+        # The SDK's timeout (ChatOpenAI's OpenAITimeoutError is one), or a
+        # transport timeout an older SDK let out of a stream unwrapped.
+        return MiniMaxTimeoutError(exc.request)
     if isinstance(exc, httpx2.TransportError):
         return _connection_error(exc, exc.request, context)
     if isinstance(exc, openai.APIConnectionError):
@@ -99,6 +111,8 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
 def translating(context: CallContext) -> Iterator[None]:
     """Raise MiniMax's exceptions for what a `ChatOpenAI` call raises inside.
 
+    The exception raised is chained one level deep at most.
+
     Args:
         context: Where the call went; `context.chunks` may be updated inside.
 
@@ -112,6 +126,10 @@ def translating(context: CallContext) -> Iterator[None]:
         if replacement is None:
             raise
         if replacement is exc.__cause__:
-            # langchain-openai re-wrapped one of ours: raise the original alone.
-            raise replacement from None
-        raise replacement from exc
+            # langchain-openai re-wrapped one of ours: raise the original alone,
+            # with its own cause.
+            replacement.__suppress_context__ = True
+            raise replacement from replacement.__cause__
+        # Chained to the lowest cause only (the transport's own error, say),
+        # not to the `openai` and langchain-openai exceptions wrapping it.
+        raise replacement from root_cause(exc) or exc

@@ -188,6 +188,20 @@ HOOKS: tuple[Hook, ...] = (
         "on as dicts on the wire path",
     ),
     Hook(
+        _CLIENTS,
+        "_make_status_error",
+        ("err_msg", "body", "response"),
+        "where the SDK builds the exception for an error response: the client "
+        "builds MiniMax's typed one there, so root_client raises it too",
+    ),
+    Hook(
+        (openai.Stream, openai.AsyncStream),
+        "__stream__",
+        (),
+        "the generator a stream reads its events with: a failure partway "
+        "through a stream and a read timeout raise MiniMax's exceptions",
+    ),
+    Hook(
         _CHAT_MODEL,
         "_generate",
         _CALLS,

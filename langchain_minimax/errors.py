@@ -17,7 +17,7 @@ model error for the case, so `except openai.RateLimitError`,
 
 A response that is not a usable answer (not JSON, the wrong shape, no
 `finish_reason`) raises `MiniMaxResponseError`; a broken connection raises
-`MiniMaxConnectionError`.
+`MiniMaxConnectionError`; a timeout raises `MiniMaxTimeoutError`.
 
 Where the rest lives: `_failures.py` reads failure reports from bodies and
 builds these exceptions, `_response_shape.py` checks the shape of answers,
@@ -40,7 +40,9 @@ from langchain_core.exceptions import (
     ModelNotFoundError,
     ModelPermissionDeniedError,
     ModelRateLimitError,
+    ModelTimeoutError,
 )
+from langchain_openai import StreamChunkTimeoutError
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -61,6 +63,8 @@ __all__ = [
     "MiniMaxRateLimitError",
     "MiniMaxResponseError",
     "MiniMaxServerError",
+    "MiniMaxStreamChunkTimeoutError",
+    "MiniMaxTimeoutError",
     "MiniMaxUsageLimitError",
 ]
 
@@ -182,6 +186,64 @@ class MiniMaxConnectionError(
     MiniMaxError, openai.APIConnectionError, ModelConnectionError
 ):
     """The connection to MiniMax failed or broke off mid-answer."""
+
+
+class MiniMaxTimeoutError(MiniMaxError, openai.APITimeoutError, ModelTimeoutError):
+    """MiniMax did not answer in time.
+
+    Raised when the request timeout (`timeout`) runs out before the answer
+    or between two stream chunks, once the `openai` client's retries
+    (`max_retries`) are used up; as its subclass
+    `MiniMaxStreamChunkTimeoutError` when `stream_chunk_timeout` runs out.
+    Like ChatOpenAI's timeout error, it is both `openai.APITimeoutError`
+    and langchain-core's `ModelTimeoutError`.
+
+    Args:
+        request: The request that timed out.
+        message: What timed out; a generic message if `None`.
+    """
+
+    def __init__(self, request: httpx.Request, message: str | None = None) -> None:
+        openai.APIConnectionError.__init__(
+            self,
+            message=message
+            or (
+                f"MiniMax at {request.url.host} did not answer within the "
+                "request timeout. Raise timeout (seconds) for long answers; "
+                "max_retries sets how often a timed-out request is retried."
+            ),
+            request=request,
+        )
+
+
+class MiniMaxStreamChunkTimeoutError(StreamChunkTimeoutError, MiniMaxTimeoutError):
+    """No stream chunk arrived within `stream_chunk_timeout` seconds (async streams).
+
+    Also langchain-openai's `StreamChunkTimeoutError` (so an
+    `asyncio.TimeoutError`), with its attributes.
+
+    Args:
+        timeout_s: The `stream_chunk_timeout` that ran out, in seconds.
+        request: The streaming request.
+        model_name: The model, if known.
+        chunks_received: Chunks received before the wait began.
+    """
+
+    def __init__(
+        self,
+        timeout_s: float,
+        *,
+        request: httpx.Request,
+        model_name: str | None = None,
+        chunks_received: int = 0,
+    ) -> None:
+        # Each base's own initializer, not a cooperative chain: the `openai`
+        # one would hand its message to StreamChunkTimeoutError as `timeout_s`.
+        MiniMaxTimeoutError.__init__(self, request)
+        StreamChunkTimeoutError.__init__(
+            self, timeout_s, model_name=model_name, chunks_received=chunks_received
+        )
+        self.message = str(self)
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 from langchain_openai._compat import httpx
+from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from langchain_openai.chat_models.base import OpenAITimeoutError
 
 import langchain_minimax
 from langchain_minimax import _failures, _translate, errors
@@ -42,6 +44,8 @@ from langchain_minimax.errors import (
     MiniMaxRateLimitError,
     MiniMaxResponseError,
     MiniMaxServerError,
+    MiniMaxStreamChunkTimeoutError,
+    MiniMaxTimeoutError,
     MiniMaxUsageLimitError,
 )
 
@@ -103,6 +107,8 @@ CLASSES: dict[type, tuple[type, type, bool]] = {
     MiniMaxServerError: (openai.InternalServerError, ModelAPIError, True),
     MiniMaxResponseError: (openai.APIError, ModelAPIError, True),
     MiniMaxConnectionError: (openai.APIConnectionError, ModelConnectionError, True),
+    MiniMaxTimeoutError: (openai.APITimeoutError, ModelTimeoutError, True),
+    MiniMaxStreamChunkTimeoutError: (openai.APITimeoutError, ModelTimeoutError, True),
 }
 
 
@@ -446,11 +452,25 @@ def test_response_error() -> None:
 # --- translating what ChatOpenAI raises ---
 
 
-def test_translate_leaves_ours_timeouts_and_others_alone() -> None:
-    request = CONTEXT.stand_in_request()
+def test_translate_leaves_ours_and_others_alone() -> None:
     assert _translate.translate(CONTEXT.response_error("x", None), CONTEXT) is None
-    assert _translate.translate(openai.APITimeoutError(request), CONTEXT) is None
     assert _translate.translate(ValueError("unrelated"), CONTEXT) is None
+
+
+def test_translate_timeouts() -> None:
+    # Issue 11: a timeout is a MiniMaxError, as every failure is.
+    request = CONTEXT.stand_in_request()
+    for timeout in (openai.APITimeoutError(request), OpenAITimeoutError(request)):
+        translated = _translate.translate(timeout, CONTEXT)
+        assert isinstance(translated, MiniMaxTimeoutError)
+        assert isinstance(translated, ModelTimeoutError)
+        assert translated.request is request
+    chunk = StreamChunkTimeoutError(0.5, model_name="M", chunks_received=4)
+    translated = _translate.translate(chunk, CONTEXT)
+    assert isinstance(translated, MiniMaxStreamChunkTimeoutError)
+    assert isinstance(translated, StreamChunkTimeoutError)
+    assert (translated.timeout_s, translated.chunks_received) == (0.5, 4)
+    assert translated.request.url == request.url
 
 
 def test_translate_status_error() -> None:
@@ -536,6 +556,7 @@ def test_translate_transport_errors_the_sdk_lets_out() -> None:
     )
     assert isinstance(timeout, openai.APITimeoutError)
     assert isinstance(timeout, ModelTimeoutError)
+    assert isinstance(timeout, MiniMaxTimeoutError)
     assert timeout.request is request
 
 
