@@ -86,10 +86,13 @@ PRIVATE_PARAMETERS = {name for _, name in _upstream.PRIVATE_PARAMETERS}
 
 
 def reaches_private(node: ast.AST) -> bool:
-    """A listed private attribute on anything but ours, or a private parameter."""
+    """Whether `node` reaches a private upstream attribute or parameter."""
     if isinstance(node, ast.Attribute):
+        owner = ast.unparse(node.value)
+        if is_upstream(owner) and is_private(node.attr):
+            return True  # e.g. `openai._base_client`
         reached = {hook.name for hook in _upstream.HOOKS} | SEAM_ATTRIBUTES
-        return node.attr in reached and ast.unparse(node.value) not in OURS
+        return node.attr in reached and owner not in OURS
     if isinstance(node, ast.keyword):
         return node.arg is not None and is_private(node.arg)
     return isinstance(node, ast.Constant) and node.value in PRIVATE_PARAMETERS
