@@ -81,7 +81,9 @@ class MiniMaxEmulator:
             `Reply.chunk_size`).
         extra_models: Model names to accept besides the MiniMax ones.
         context_limit_tokens: Reject prompts whose size, measured like
-            `Reply.prompt_tokens`, exceeds this many tokens.
+            `Reply.prompt_tokens`, exceeds this many tokens; `None` (the
+            default) takes each model's context window (204,800 tokens;
+            MiniMax-M3 1,000,000).
         responder: The function answering when the reply queue is empty;
             `None` uses `default_responder`.
 
@@ -109,7 +111,7 @@ class MiniMaxEmulator:
         port: int = 0,
         chunk_size: int = 8,
         extra_models: Iterable[str] = (),
-        context_limit_tokens: int = 204_800,
+        context_limit_tokens: int | None = None,
         responder: Responder | None = None,
     ) -> None:
         if chunk_size < 1:
@@ -120,7 +122,8 @@ class MiniMaxEmulator:
         self.chunk_size = chunk_size
         """Default characters per streamed piece."""
         self.context_limit_tokens = context_limit_tokens
-        """Largest accepted prompt size (see `validate_request`)."""
+        """Largest accepted prompt size, `None` for each model's own (see
+        `validate_request`)."""
         self.models: frozenset[str] = KNOWN_MODELS | frozenset(extra_models)
         """The accepted model names."""
         self._lock = threading.Lock()

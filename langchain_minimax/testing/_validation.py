@@ -8,7 +8,7 @@ from typing import Any
 
 from langchain_minimax.testing._render import prompt_size
 
-__all__ = ["KNOWN_MODELS", "MULTIMODAL_MODELS", "validate_request"]
+__all__ = ["CONTEXT_WINDOWS", "KNOWN_MODELS", "MULTIMODAL_MODELS", "validate_request"]
 
 KNOWN_MODELS: frozenset[str] = frozenset(
     {
@@ -27,6 +27,12 @@ KNOWN_MODELS: frozenset[str] = frozenset(
 
 MULTIMODAL_MODELS: frozenset[str] = frozenset({"MiniMax-M3"})
 """Models that accept non-text content parts and temperatures in [0, 2]."""
+
+CONTEXT_WINDOWS: dict[str, int] = {"MiniMax-M3": 1_000_000}
+"""Prompt tokens a model takes, where it differs from the M2 family's 204,800
+(MiniMax's model pages; M3 "about 1M", its conformance suite sends 524,288)."""
+
+_DEFAULT_CONTEXT_WINDOW = 204_800
 
 _MEDIA_PART_TYPES = frozenset({"image_url", "input_audio", "file", "video_url"})
 
@@ -188,7 +194,7 @@ def _check_tools(tools: Any) -> str | None:
 
 
 def validate_request(
-    body: Any, *, models: Collection[str], context_limit_tokens: int
+    body: Any, *, models: Collection[str], context_limit_tokens: int | None = None
 ) -> str | None:
     """Check a chat-completions request body the way MiniMax does.
 
@@ -218,13 +224,15 @@ def validate_request(
       several), or a system message after the conversation started;
     - a tool that is not `type: "function"`, or whose `parameters` are
       missing, null or `{}` (`function parameters is empty`);
-    - a prompt larger than `context_limit_tokens`.
+    - a prompt larger than `context_limit_tokens`, or by default than the
+      model's context window (204,800 tokens; MiniMax-M3 1,000,000).
 
     Args:
         body: The parsed JSON body (anything `json.loads` may return).
         models: The accepted model names.
         context_limit_tokens: The largest accepted prompt size, measured like
-            `Reply.prompt_tokens` (`len(json.dumps(messages)) // 4 + 1`).
+            `Reply.prompt_tokens` (`len(json.dumps(messages)) // 4 + 1`);
+            `None` (the default) takes the model's context window.
 
     Returns:
         None when the request is acceptable, else the error message including
@@ -234,7 +242,7 @@ def validate_request(
     return None if error is None else f"{error} (2013)"
 
 
-def _validate(body: Any, models: Collection[str], limit: int) -> str | None:
+def _validate(body: Any, models: Collection[str], limit: int | None) -> str | None:
     if not isinstance(body, dict):
         return "invalid params, request body must be a JSON object"
     model = body.get("model")
@@ -252,6 +260,8 @@ def _validate(body: Any, models: Collection[str], limit: int) -> str | None:
     error = _check_messages(messages, model) or _check_tools(body.get("tools"))
     if error is not None:
         return error
+    if limit is None:
+        limit = CONTEXT_WINDOWS.get(model, _DEFAULT_CONTEXT_WINDOW)
     if prompt_size(messages) > limit:
         return "invalid params, context window exceeds limit"
     return None

@@ -381,7 +381,7 @@ def test_conformance_case(server: MiniMaxEmulator, case: dict[str, Any]) -> None
         body = {
             "model": DATA["model"],
             **expand(case["body"]),
-            **overrides,
+            **expand(overrides),
             "stream": case["stream"],
         }
         result = send(server, body, case.get("auth"))

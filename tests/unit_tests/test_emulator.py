@@ -641,6 +641,13 @@ REJECTED: dict[str, tuple[dict[str, Any], str]] = {
         {"messages": [{"role": "user", "content": [{"type": "file"}]}]},
         "file is not supported by model MiniMax-M2 (2013)",
     ),
+    "m3_context_too_long": (
+        {
+            "model": "MiniMax-M3",
+            "messages": [{"role": "user", "content": "x" * (1_000_000 * 4)}],
+        },
+        "context window exceeds limit (2013)",
+    ),
     "context_too_long": (
         {"messages": [{"role": "user", "content": "x" * (204_800 * 4)}]},
         "context window exceeds limit (2013)",
@@ -779,6 +786,10 @@ ACCEPTED: dict[str, dict[str, Any]] = {
     },
     "tool_calls_left_unanswered": {"messages": [USER, ASSISTANT_CALL, USER]},
     "max_completion_tokens_large": {"max_completion_tokens": 524_288},
+    "m3_long_context": {
+        "model": "MiniMax-M3",
+        "messages": [{"role": "user", "content": "x" * (300_000 * 4)}],
+    },
 }
 
 
