@@ -194,10 +194,12 @@ def render_completion(
         "audio_content": "",
         "content": reply.content if split else _inline_text(reply),
     }
+    details = reply.sends_reasoning_details(request.get("model"))
     if split and reply.reasoning:
         if reply.flat_reasoning_content:
             message["reasoning_content"] = reply.reasoning
-        message["reasoning_details"] = _reasoning_details(reply.reasoning)
+        if details:
+            message["reasoning_details"] = _reasoning_details(reply.reasoning)
     if reply.tool_calls:
         message["tool_calls"] = [
             {
@@ -230,7 +232,11 @@ def _pieces(text: str, size: int) -> list[str]:
 
 
 def _stream_payloads(
-    reply: Reply, split: bool, tool_call_ids: Sequence[str], size: int
+    reply: Reply,
+    split: bool,
+    details: bool,
+    tool_call_ids: Sequence[str],
+    size: int,
 ) -> list[dict[str, Any]]:
     payloads: list[dict[str, Any]] = []
     if split:
@@ -238,7 +244,8 @@ def _stream_payloads(
             payload: dict[str, Any] = {}
             if reply.flat_reasoning_content:
                 payload["reasoning_content"] = piece
-            payload["reasoning_details"] = _reasoning_details(piece)
+            if details:
+                payload["reasoning_details"] = _reasoning_details(piece)
             payloads.append(payload)
         text = reply.content
     else:
@@ -302,7 +309,8 @@ def render_stream(
     """
     split = request.get("reasoning_split") is True
     size = reply.chunk_size or chunk_size
-    payloads = _stream_payloads(reply, split, tool_call_ids, size)
+    details = reply.sends_reasoning_details(request.get("model"))
+    payloads = _stream_payloads(reply, split, details, tool_call_ids, size)
     stream_options = request.get("stream_options")
     include_usage = (
         isinstance(stream_options, Mapping)

@@ -95,6 +95,10 @@ class Reply:
         flat_reasoning_content: In split mode, also send the flat
             `reasoning_content` string beside `reasoning_details` (newer service
             versions); `False` sends only `reasoning_details` (older docs).
+        reasoning_details: In split mode, send `reasoning_details`. `None`
+            (default) decides by model: not for MiniMax-M3, whose responses
+            recorded by MiniMax's M3 conformance suite carry
+            `reasoning_content` only, and yes for the other models.
         tool_calls_in_finish_chunk: When streaming, send each tool call whole in
             one delta, the last one in the chunk that carries
             `finish_reason: "tool_calls"`.
@@ -137,6 +141,7 @@ class Reply:
     usage_details: bool = True
     chunk_size: int | None = None
     flat_reasoning_content: bool = True
+    reasoning_details: bool | None = None
     tool_calls_in_finish_chunk: bool = False
     zero_usage_every_chunk: bool = False
     done_marker: bool = True
@@ -149,6 +154,16 @@ class Reply:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name}={value!r} must be at least 1")
+
+    def sends_reasoning_details(self, model: Any) -> bool:
+        """Whether split reasoning goes out as `reasoning_details` for `model`.
+
+        Returns:
+            `reasoning_details` if set, else whether `model` is not MiniMax-M3.
+        """
+        if self.reasoning_details is not None:
+            return self.reasoning_details
+        return model != "MiniMax-M3"
 
     def resolved_finish_reason(self) -> str:
         """Return the `finish_reason` this reply is sent with.

@@ -335,3 +335,26 @@ def test_the_50_mb_cap_counts_decoded_bytes() -> None:
     assert part["video_url"]["url"] == f"data:video/mp4;base64,{at_cap}"
     with pytest.raises(ValueError, match="at most 50 MB"):
         video_part({"type": "video", "base64": "A" * length}, "m")
+
+
+# --- MiniMax-M3's reasoning_content --------------------------------------------
+
+
+def test_m3_answers_with_reasoning_content_only(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(reasoning="Think.", content="Done."))
+    emulator.add_reply(Reply(reasoning="Think.", content="Done.", chunk_size=2))
+    model: ChatMiniMax = make_model(model="MiniMax-M3")
+    message = model.invoke("q")
+    chunks = list(model.stream("q"))
+    total = chunks[0]
+    for chunk in chunks[1:]:
+        total += chunk
+    for received in (message, total):
+        assert received.additional_kwargs["reasoning_content"] == "Think."
+        assert "reasoning_details" not in received.additional_kwargs
+        assert received.content == "Done."
+    forced = Reply(reasoning="Think.", content="Done.", reasoning_details=True)
+    emulator.add_reply(forced)
+    assert "reasoning_details" in model.invoke("q").additional_kwargs
