@@ -83,7 +83,7 @@ class MiniMaxEmulator:
         context_limit_tokens: Reject prompts whose size, measured like
             `Reply.prompt_tokens`, exceeds this many tokens; `None` (the
             default) takes each model's context window (204,800 tokens;
-            MiniMax-M3 1,000,000).
+            MiniMax-M3 1,048,576).
         responder: The function answering when the reply queue is empty;
             `None` uses `default_responder`.
 

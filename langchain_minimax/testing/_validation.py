@@ -28,9 +28,11 @@ KNOWN_MODELS: frozenset[str] = frozenset(
 MULTIMODAL_MODELS: frozenset[str] = frozenset({"MiniMax-M3"})
 """Models that accept non-text content parts and temperatures in [0, 2]."""
 
-CONTEXT_WINDOWS: dict[str, int] = {"MiniMax-M3": 1_000_000}
+CONTEXT_WINDOWS: dict[str, int] = {"MiniMax-M3": 1_048_576}
 """Prompt tokens a model takes, where it differs from the M2 family's 204,800
-(MiniMax's model pages; M3 "about 1M", its conformance suite sends 524,288)."""
+(MiniMax's model pages; M3 "about 1M": its conformance suite sends prompts of
+just under 1,048,576 tokens and expects them accepted, as
+`langchain_minimax.profiles` records)."""
 
 _DEFAULT_CONTEXT_WINDOW = 204_800
 
@@ -225,7 +227,7 @@ def validate_request(
     - a tool that is not `type: "function"`, or whose `parameters` are
       missing, null or `{}` (`function parameters is empty`);
     - a prompt larger than `context_limit_tokens`, or by default than the
-      model's context window (204,800 tokens; MiniMax-M3 1,000,000).
+      model's context window (204,800 tokens; MiniMax-M3 1,048,576).
 
     Args:
         body: The parsed JSON body (anything `json.loads` may return).

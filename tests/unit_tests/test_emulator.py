@@ -644,7 +644,7 @@ REJECTED: dict[str, tuple[dict[str, Any], str]] = {
     "m3_context_too_long": (
         {
             "model": "MiniMax-M3",
-            "messages": [{"role": "user", "content": "x" * (1_000_000 * 4)}],
+            "messages": [{"role": "user", "content": "x" * (1_048_576 * 4)}],
         },
         "context window exceeds limit (2013)",
     ),
