@@ -23,7 +23,15 @@ from langchain_core.messages.block_translators.openai import (
     translate_content_chunk as openai_chunk_blocks,
 )
 
-from langchain_minimax.reasoning import THINK_CLOSE, has_think_block, split_think
+from langchain_minimax.reasoning import (
+    FRAME,
+    THINK_CLOSE,
+    has_think_block,
+    inline_reasoning,
+    split_think,
+)
+
+_CLOSES = (FRAME + THINK_CLOSE, THINK_CLOSE)
 
 PROVIDER = "minimax"
 
@@ -36,8 +44,10 @@ def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
     In inline mode the stream state (`streaming.StreamState`) gives every chunk
     from inside the think block its reasoning piece in
     `additional_kwargs["reasoning_content"]` while `content` stays verbatim; a
-    chunk's `content` is then the opening tag and its piece, the piece alone,
-    or the piece, the closing tag and the start of the answer.
+    chunk's `content` is then the opening tag, its framing newline and its
+    piece, the piece alone, or the piece, the framing newline, the closing
+    tag and the start of the answer (the state keeps framing newlines in the
+    chunk of their tag).
     """
     content = message.content
     assert isinstance(content, str)
@@ -45,12 +55,13 @@ def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
     flat = kwargs.get("reasoning_content")
     flat = flat if isinstance(flat, str) else None
     if has_think_block(content):
-        parts = split_think(content)
-        return (flat if flat is not None else parts.reasoning), parts.after
+        after = split_think(content).after
+        return (flat if flat is not None else inline_reasoning(content)), after
     if flat is None or "reasoning_details" in kwargs:
         return flat, content
-    if content.startswith(flat + THINK_CLOSE):
-        return flat, content[len(flat) + len(THINK_CLOSE) :]
+    for close in _CLOSES:
+        if content.startswith(flat + close):
+            return flat, content[len(flat) + len(close) :]
     if content == flat:
         return flat, ""
     return flat, content

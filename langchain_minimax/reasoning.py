@@ -1,12 +1,16 @@
-"""Pure conversions between MiniMax's reasoning wire format and LangChain messages.
+r"""Pure conversions between MiniMax's reasoning wire format and LangChain messages.
 
 MiniMax returns a model's thinking in one of two shapes, chosen per request by
 the `reasoning_split` body field:
 
 * split (`reasoning_split=True`): a `reasoning_details` list beside a clean
   `content`, and on newer service versions a flat `reasoning_content` string too;
-* inline (`reasoning_split=False`): `content` holds `<think>...</think>` followed
-  by the answer, and MiniMax asks for that content back unmodified.
+* inline (`reasoning_split=False`): `content` holds `<think>\nR\n</think>\n\n`
+  followed by the answer, and MiniMax asks for that content back unmodified.
+
+Either way the reasoning text itself, `R`, is what `reasoning_content` holds:
+inline, the newline MiniMax puts after `<think>` and the one before `</think>`
+are framing, kept in `content` only.
 
 MiniMax's tool-calling guide asks that every assistant turn be sent back with its
 reasoning. These functions read reasoning out of response dicts and put it back
@@ -22,6 +26,10 @@ from langchain_core.messages import AIMessage
 
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
+FRAME = "\n"
+"""What MiniMax puts after `<think>` and before `</think>`; `ANSWER_SEPARATOR`
+follows `</think>`."""
+ANSWER_SEPARATOR = "\n\n"
 
 REASONING_TYPE = "reasoning.text"
 REASONING_FORMAT = "MiniMax-response-v1"
@@ -74,6 +82,53 @@ def split_think(content: str) -> ThinkSplit:
     return ThinkSplit(
         content[inner_start:end], content[end + len(THINK_CLOSE) :], closed=True
     )
+
+
+def unframe(inner: str, *, closed: bool) -> str:
+    r"""The reasoning text inside a think block, without MiniMax's framing.
+
+    Args:
+        inner: The text between `<think>` and `</think>` (or the end).
+        closed: Whether `</think>` followed; only then is a trailing newline
+            framing rather than reasoning.
+
+    Returns:
+        `inner` without one leading newline and, when closed, one trailing
+        newline: `"\nR\n"` gives `"R"`.
+    """
+    if inner.startswith(FRAME):
+        inner = inner[len(FRAME) :]
+    if closed and inner.endswith(FRAME):
+        inner = inner[: -len(FRAME)]
+    return inner
+
+
+def inline_reasoning(content: str) -> str | None:
+    """The reasoning of inline content, as split mode would give it.
+
+    Returns:
+        The text inside the leading think block without its framing newlines
+        (see `unframe`), or `None` when the content does not start with one.
+    """
+    parts = split_think(content)
+    if parts.reasoning is None:
+        return None
+    return unframe(parts.reasoning, closed=parts.closed)
+
+
+def think_block(reasoning: str) -> str:
+    r"""A think block in MiniMax's exact framing, `<think>\nR\n</think>`."""
+    return f"{THINK_OPEN}{FRAME}{reasoning}{FRAME}{THINK_CLOSE}"
+
+
+def contains_think_block(content: str) -> bool:
+    """Whether `content` holds a think block anywhere, e.g. wrapped by a library.
+
+    langgraph-supervisor's `include_agent_name="inline"` sends back
+    `<name>agent</name><content><think>...</think>...</content>`.
+    """
+    start = content.find(THINK_OPEN)
+    return start != -1 and content.find(THINK_CLOSE, start) != -1
 
 
 def join_think(parts: ThinkSplit) -> str:
@@ -155,15 +210,31 @@ def _reasoning_blocks(content: Any) -> list[str]:
 
 
 def _inline_from_blocks(content: list[Any]) -> str:
-    """Inline content from standard blocks, keeping their order and bytes."""
+    """Inline content from standard blocks, keeping their order and bytes.
+
+    A reasoning block becomes a think block in MiniMax's framing, followed by
+    `ANSWER_SEPARATOR` unless the text after it already starts with it (as
+    the text of a MiniMax inline answer does).
+    """
     pieces: list[str] = []
+    after_reasoning = False
     for block in content:
+        if isinstance(block, dict) and block.get("type") == "reasoning":
+            pieces.append(think_block(str(block.get("reasoning", ""))))
+            after_reasoning = True
+            continue
         if isinstance(block, str):
-            pieces.append(block)
-        elif isinstance(block, dict) and block.get("type") == "reasoning":
-            pieces.append(THINK_OPEN + str(block.get("reasoning", "")) + THINK_CLOSE)
+            text = block
         elif isinstance(block, dict) and block.get("type") == "text":
-            pieces.append(str(block.get("text", "")))
+            text = str(block.get("text", ""))
+        else:
+            continue
+        if after_reasoning and not text.startswith(ANSWER_SEPARATOR):
+            text = ANSWER_SEPARATOR + text
+        after_reasoning = False
+        pieces.append(text)
+    if after_reasoning:
+        pieces.append(ANSWER_SEPARATOR)
     return "".join(pieces)
 
 
@@ -186,19 +257,23 @@ def text_of(content: Any) -> str:
 def attach_reasoning(
     message_dict: dict[str, Any], message: AIMessage, *, reasoning_split: bool
 ) -> None:
-    """Put an assistant message's reasoning onto its outgoing request dict.
+    r"""Put an assistant message's reasoning onto its outgoing request dict.
 
     Precedence, most faithful first:
 
     1. `additional_kwargs["reasoning_details"]`: sent exactly as received.
-    2. Content that already holds a `<think>` block: sent verbatim.
+    2. Content that already holds a `<think>` block anywhere (also wrapped by
+       a library, as langgraph-supervisor does): sent verbatim, so the
+       reasoning goes back once.
     3. Standard reasoning blocks in `content` (`output_version="v1"`), then a
        `reasoning_content` string: in split mode rebuilt as one
-       `reasoning_details` entry; inline, rebuilt as `<think>` content (from v1
-       blocks in their original order, which restores the received bytes).
+       `reasoning_details` entry; inline, rebuilt as a think block in
+       MiniMax's framing, `<think>\nR\n</think>\n\n` before the answer (from
+       v1 blocks in their original order, which restores the received bytes).
 
     Args:
-        message_dict: The dict `ChatOpenAI` built for `message`; changed in place.
+        message_dict: The dict `ChatOpenAI` built for `message`, its content
+            already flattened to a string; changed in place.
         message: The assistant message it was built from.
         reasoning_split: Whether the request asks for split reasoning.
     """
@@ -207,7 +282,8 @@ def attach_reasoning(
     if isinstance(details, list) and details:
         message_dict["reasoning_details"] = details
         return
-    if isinstance(content, str) and has_think_block(content):
+    sent = message_dict.get("content")
+    if isinstance(sent, str) and contains_think_block(sent):
         return
     blocks = _reasoning_blocks(content)
     flat = message.additional_kwargs.get("reasoning_content")
@@ -220,6 +296,4 @@ def attach_reasoning(
         message_dict["content"] = _inline_from_blocks(content)  # type: ignore[arg-type]
     else:
         answer = text_of(content)
-        message_dict["content"] = (
-            f"{THINK_OPEN}\n{reasoning}\n{THINK_CLOSE}\n\n{answer}"
-        )
+        message_dict["content"] = think_block(reasoning) + ANSWER_SEPARATOR + answer

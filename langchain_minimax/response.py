@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from langchain_minimax.reasoning import read_reasoning, split_think
+from langchain_minimax.reasoning import inline_reasoning, read_reasoning
 
 PROVIDER = "minimax"
 
@@ -81,8 +81,9 @@ def annotate_message(message: BaseMessage, wire_message: Mapping[str, Any]) -> N
 
     Split reasoning (`reasoning_details`, `reasoning_content`) goes into
     `additional_kwargs` as received. Inline reasoning stays in `content`, as
-    MiniMax wants it back, and its text is also put in
-    `additional_kwargs["reasoning_content"]`, where UIs and other providers look.
+    MiniMax wants it back, and its text (without the framing newlines, as
+    split mode gives it) is also put in `additional_kwargs["reasoning_content"]`,
+    where UIs and other providers look.
 
     Args:
         message: The message `ChatOpenAI` built from `wire_message`.
@@ -93,7 +94,7 @@ def annotate_message(message: BaseMessage, wire_message: Mapping[str, Any]) -> N
     if "reasoning_content" not in message.additional_kwargs and isinstance(
         content, str
     ):
-        reasoning = split_think(content).reasoning
+        reasoning = inline_reasoning(content)
         if reasoning is not None:
             message.additional_kwargs["reasoning_content"] = reasoning
     if message.name == SERVICE_NAME:

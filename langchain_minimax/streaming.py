@@ -1,6 +1,6 @@
-"""Per-stream state that makes MiniMax's chunks add up to the non-streamed message.
+r"""Per-stream state that makes MiniMax's chunks add up to the non-streamed message.
 
-Two things cannot be done chunk by chunk without memory of the stream:
+Three things cannot be done chunk by chunk without memory of the stream:
 
 * MiniMax sends a `reasoning_details` fragment with every reasoning piece,
   repeating `type`, `id` and `format`, which langchain-core's chunk addition
@@ -12,11 +12,11 @@ Two things cannot be done chunk by chunk without memory of the stream:
   Not keeping a fragment on every chunk also spares langchain-core, which
   keeps every chunk until the stream ends, a list and a dict per chunk and a
   second string merge that grows with the square of the reasoning length.
-* Without `reasoning_split`, `<think>` and `</think>` can be cut anywhere across
-  chunks. The state holds back a possible partial tag until the next chunk shows
-  what it is, so each chunk's reasoning piece can be put in
+* Without `reasoning_split`, `<think>\n` and `\n</think>` can be cut anywhere
+  across chunks. The state holds back a possible partial tag (with its framing
+  newline) until the next chunk shows what it is, so each chunk's reasoning
+  piece, without the framing, can be put in
   `additional_kwargs["reasoning_content"]` while `content` stays verbatim.
-
 * A tool call whose arguments are not valid JSON (cut by `max_tokens`, or not
   JSON at all) would be repaired into a valid call by the standard `+`. The
   state keeps each call's argument fragments and marks the broken ones on the
@@ -42,7 +42,7 @@ from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_minimax._upstream import merge_dicts
-from langchain_minimax.reasoning import THINK_CLOSE, THINK_OPEN
+from langchain_minimax.reasoning import FRAME, THINK_CLOSE, THINK_OPEN
 from langchain_minimax.response import MODERATION, PROVIDER
 from langchain_minimax.tool_calls import CallArguments
 
@@ -51,6 +51,11 @@ _HEAD_KEYS = frozenset(("type", "id", "format"))
 _REPEATED_DETAIL_KEYS = _HEAD_KEYS | {"index", "text"}
 
 _START, _THINKING, _ANSWER = range(3)
+
+_OPEN = THINK_OPEN + FRAME
+_CLOSE = FRAME + THINK_CLOSE
+"""The tags with MiniMax's framing newlines, which are not reasoning: a chunk
+boundary inside one holds the part seen back until the next chunk shows it."""
 
 
 def _partial_tag_suffix(text: str, tag: str) -> int:
@@ -199,12 +204,15 @@ class StreamState:
         text = self._held + message.content  # type: ignore[operator]
         self._held = ""
         if self._phase == _START:
-            if text.startswith(THINK_OPEN):
+            if text.startswith(THINK_OPEN) and (len(text) > len(_OPEN) or final):
                 self._phase = _THINKING
-                self._think_piece(message, text[len(THINK_OPEN) :], final=final)
+                inner = text[len(THINK_OPEN) :]
+                if inner.startswith(FRAME):
+                    inner = inner[len(FRAME) :]
+                self._think_piece(message, inner, final=final)
                 message.content = text[: len(text) - len(self._held)]
                 return
-            if not final and THINK_OPEN.startswith(text):
+            if not final and _OPEN.startswith(text):
                 self._held = text
                 message.content = ""
                 return
@@ -223,8 +231,15 @@ class StreamState:
         if end != -1:
             self._phase = _ANSWER
             piece = text[:end]
+            if piece.endswith(FRAME):
+                piece = piece[: -len(FRAME)]
         else:
-            held = 0 if final else _partial_tag_suffix(text, THINK_CLOSE)
+            held = 0
+            if not final:
+                held = max(
+                    _partial_tag_suffix(text, _CLOSE),
+                    _partial_tag_suffix(text, THINK_CLOSE),
+                )
             self._held = text[len(text) - held :] if held else ""
             piece = text[: len(text) - held]
         message.additional_kwargs["reasoning_content"] = (

@@ -121,15 +121,18 @@ class CallArguments:
         self._fragments.clear()
         if not stops:
             return
-        chunks = [
-            tool_call_chunk(
-                name=chunk["name"],
-                args=(chunk["args"] or "") + stops.pop(chunk["index"], ""),  # type: ignore[arg-type]
-                id=chunk["id"],
-                index=chunk["index"],
-            )
-            for chunk in message.tool_call_chunks
-        ]
+        chunks = list(message.tool_call_chunks)
+        # The marker goes after the call's last fragment on this chunk, if any.
+        for position in reversed(range(len(chunks))):
+            chunk = chunks[position]
+            index = chunk["index"]
+            if isinstance(index, int) and index in stops:
+                chunks[position] = tool_call_chunk(
+                    name=chunk["name"],
+                    args=(chunk["args"] or "") + stops.pop(index),
+                    id=chunk["id"],
+                    index=index,
+                )
         chunks.extend(
             tool_call_chunk(args=stop, index=index) for index, stop in stops.items()
         )

@@ -108,7 +108,7 @@ def test_v1_blocks_rebuild_inline_content_byte_for_byte() -> None:
     original = "<think>\nweigh it\n</think>\n\nAnswer"
     v1 = AIMessage(
         [
-            {"type": "reasoning", "reasoning": "\nweigh it\n"},
+            {"type": "reasoning", "reasoning": "weigh it"},
             {"type": "text", "text": "\n\nAnswer"},
         ]
     )
@@ -117,7 +117,7 @@ def test_v1_blocks_rebuild_inline_content_byte_for_byte() -> None:
     assert message_dict["content"] == original
     message_dict = {"role": "assistant", "content": "\n\nAnswer"}
     attach_reasoning(message_dict, v1, reasoning_split=True)
-    assert message_dict["reasoning_details"][0]["text"] == "\nweigh it\n"
+    assert message_dict["reasoning_details"][0]["text"] == "weigh it"
 
 
 def test_message_without_reasoning_is_unchanged() -> None:

@@ -34,7 +34,7 @@ def test_inline_message_keeps_content() -> None:
     message = AIMessage(content)
     annotate_message(message, {"content": content})
     assert message.content == content
-    assert message.additional_kwargs == {"reasoning_content": "\nwhy\n"}
+    assert message.additional_kwargs == {"reasoning_content": "why"}
 
 
 def test_plain_message_and_other_names() -> None:

@@ -286,7 +286,7 @@ def test_inline_tags_cut_anywhere(reasoning: str, answer: str, cuts: list[int]) 
     streamed = _stream(_chunks(reasoning, answer, [], False, cuts))
     invoked = _invoke(_full_response(reasoning, answer, [], False))
     _assert_same(streamed, invoked)
-    assert streamed.additional_kwargs["reasoning_content"] == f"\n{reasoning}\n"
+    assert streamed.additional_kwargs["reasoning_content"] == reasoning
 
 
 def test_one_char_chunks_reasoning_details_rebuilt_exactly() -> None:
@@ -312,7 +312,8 @@ def test_each_inline_chunk_is_told_apart() -> None:
                 reasoning += block["reasoning"]
             elif block["type"] == "text":
                 text += block["text"]
-    assert reasoning == "\nab\n"
+    # The framing newlines are in neither: they are part of the tags.
+    assert reasoning == "ab"
     assert text == "\n\ncd"
 
 

@@ -121,7 +121,7 @@ def test_reasoning_streams_first_and_live(
     assert kinds.count("reasoning") >= 5
     assert set(kinds[:first_text]) == {"reasoning"}
     assert "reasoning" not in kinds[first_text:]
-    assert reasoning.strip("\n") == REASONING
+    assert reasoning == REASONING
 
 
 @pytest.mark.parametrize("split", [True, False])
@@ -137,7 +137,7 @@ def test_v1_stream_chunks_are_blocks(
         for block in chunk.content  # type: ignore[union-attr]
         if isinstance(block, dict)
     )
-    assert reasoning.strip("\n") == REASONING
+    assert reasoning == REASONING
     assert all(isinstance(chunk.content, list) for chunk in chunks)
     full = _sum(chunks)
     assert [b["type"] for b in full.content_blocks] == ["reasoning", "text"]

@@ -68,7 +68,7 @@ def test_invoke_inline(emulator: MiniMaxEmulator, make_model: Any) -> None:
     assert message.content == f"<think>\n{REASONING}\n</think>\n\n391"
     assert "reasoning_details" not in message.additional_kwargs
     assert message.content_blocks == [
-        {"type": "reasoning", "reasoning": f"\n{REASONING}\n"},
+        {"type": "reasoning", "reasoning": REASONING},
         {"type": "text", "text": "\n\n391"},
     ]
     assert emulator.requests[0].body["reasoning_split"] is False  # type: ignore[index]
@@ -197,12 +197,55 @@ def test_tool_loop_sends_first_turn_reasoning_back(
         assert json.dumps(REASONING, ensure_ascii=False)[1:-1] in raw or (
             json.dumps(REASONING)[1:-1] in raw
         )
-    elif origin == "standard_blocks_only":
-        assert sent["content"].startswith(f"<think>{REASONING}</think>")
-        assert "reasoning_details" not in sent
     else:
         assert sent["content"] == INLINE_TOOL_TURN
         assert "reasoning_details" not in sent
+
+
+# --- inline reasoning goes back once, in MiniMax's framing ---
+
+INLINE_ANSWER = f"<think>\n{REASONING}\n</think>\n\n391"
+"""What MiniMax sends without reasoning_split: the reasoning framed by newlines."""
+
+REWRITES: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
+    # langgraph-supervisor's include_agent_name="inline" wraps the content.
+    "supervisor_inline_name": (
+        lambda content: f"<name>supervisor</name><content>{content}</content>",
+        lambda content: f"<name>supervisor</name><content>{content}</content>",
+    ),
+    # A library that keeps only the answer text.
+    "think_block_dropped": (
+        lambda content: "391",
+        lambda content: content,
+    ),
+    "kept_as_received": (lambda content: content, lambda content: content),
+}
+
+
+@pytest.mark.parametrize("rewrite", list(REWRITES))
+@pytest.mark.parametrize("how", ["invoke", "stream"])
+def test_inline_reasoning_goes_back_once_in_minimax_framing(
+    emulator: MiniMaxEmulator, make_model: Any, rewrite: str, how: str
+) -> None:
+    rewritten, expected = REWRITES[rewrite]
+    emulator.add_replies([Reply(reasoning=REASONING, content="391"), Reply("ok")])
+    model: ChatMiniMax = make_model(reasoning_split=False)
+    question = HumanMessage("What is 17*23?")
+    if how == "invoke":
+        first: BaseMessage = model.invoke([question])
+    else:
+        chunks = list(model.stream([question]))
+        first = chunks[0]
+        for chunk in chunks[1:]:
+            first = first + chunk
+    # The reasoning text itself, as split mode gives it; content byte for byte.
+    assert first.additional_kwargs["reasoning_content"] == REASONING
+    assert first.content == INLINE_ANSWER
+    changed = first.model_copy(update={"content": rewritten(INLINE_ANSWER)})
+    model.invoke([question, changed, HumanMessage("Thanks")])
+    sent = emulator.requests[1].messages[1]["content"]
+    assert sent == expected(INLINE_ANSWER)
+    assert sent.count("<think>") == 1
 
 
 def get_weather(city: str) -> str:
