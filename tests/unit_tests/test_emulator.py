@@ -22,6 +22,7 @@ import pytest
 from langchain_minimax.testing import (
     DEFAULT_CONTENT,
     DEFAULT_REASONING,
+    KNOWN_MODELS,
     CutStream,
     ErrorFault,
     HTTPError,
@@ -1495,3 +1496,13 @@ def test_import_does_not_load_http_server() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.split() == ["False"]
+
+
+def test_context_windows_match_the_model_profiles() -> None:
+    from langchain_minimax.profiles import MODELS
+    from langchain_minimax.testing._validation import CONTEXT_WINDOWS
+
+    assert set(MODELS) <= KNOWN_MODELS
+    for name, row in MODELS.items():
+        window = CONTEXT_WINDOWS.get(name, 204_800)
+        assert window == row.max_input_tokens, name
