@@ -48,6 +48,7 @@ from langchain_minimax.profiles import (
     DEFAULT_MODEL,
     TemperatureRange,
     model_profile,
+    reasoning_field,
     temperature_range,
 )
 from langchain_minimax.reasoning import read_reasoning
@@ -474,6 +475,7 @@ class ChatMiniMax(ChatOpenAI):
             payload["messages"],
             messages,
             reasoning_split=bool(extra_body["reasoning_split"]),
+            split_field=reasoning_field(self.model_name),
         )
         apply_tool_rules(payload)
         return payload

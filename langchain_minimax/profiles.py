@@ -54,6 +54,11 @@ class MiniMaxModel(NamedTuple):
     reasoning_effort: bool = False
     """Whether MiniMax documents `reasoning_effort` for the model (its M3 suite;
     models without support ignore the field)."""
+    reasoning_field: str = "reasoning_details"
+    """How split reasoning that did not come from MiniMax in a known form is
+    sent back: `reasoning_details` (MiniMax's documented form for the M2
+    family) or `reasoning_content` (MiniMax-M3: the suite's recorded responses
+    carry only it, and the suite sends earlier turns back with it)."""
 
 
 THINKING_TYPES = ("adaptive", "disabled")
@@ -94,6 +99,7 @@ MODELS: dict[str, MiniMaxModel] = {
             _M3_TEMPERATURE,
             thinking_types=THINKING_TYPES,
             reasoning_effort=True,
+            reasoning_field="reasoning_content",
         ),
     )
 }
@@ -120,6 +126,17 @@ def reasoning_effort_supported(model_name: str) -> bool:
     """Whether to send `reasoning_effort`; unknown models get it passed through."""
     row = MODELS.get(model_name)
     return row.reasoning_effort if row else True
+
+
+def reasoning_field(model_name: str) -> str:
+    """The field rebuilt split reasoning goes back in for `model_name`.
+
+    The one place this is decided (see `MiniMaxModel.reasoning_field`);
+    unknown models get `reasoning_details`, the form MiniMax documents for
+    its OpenAI-compatible API.
+    """
+    row = MODELS.get(model_name)
+    return row.reasoning_field if row else "reasoning_details"
 
 
 def accepts_media(model_name: str) -> bool:

@@ -255,27 +255,41 @@ def text_of(content: Any) -> str:
 
 
 def attach_reasoning(
-    message_dict: dict[str, Any], message: AIMessage, *, reasoning_split: bool
+    message_dict: dict[str, Any],
+    message: AIMessage,
+    *,
+    reasoning_split: bool,
+    split_field: str = "reasoning_details",
 ) -> None:
     r"""Put an assistant message's reasoning onto its outgoing request dict.
 
-    Precedence, most faithful first:
+    Reasoning goes back in the form it arrived in; reasoning from elsewhere
+    gets the form the target model documents. Precedence, most faithful
+    first:
 
     1. `additional_kwargs["reasoning_details"]`: sent exactly as received.
     2. Content that already holds a `<think>` block anywhere (also wrapped by
        a library, as langgraph-supervisor does): sent verbatim, so the
        reasoning goes back once.
-    3. Standard reasoning blocks in `content` (`output_version="v1"`), then a
-       `reasoning_content` string: in split mode rebuilt as one
-       `reasoning_details` entry; inline, rebuilt as a think block in
-       MiniMax's framing, `<think>\nR\n</think>\n\n` before the answer (from
-       v1 blocks in their original order, which restores the received bytes).
+    3. A `reasoning_content` string on a message from MiniMax
+       (`response_metadata["model_provider"] == "minimax"`) without
+       `reasoning_details`, which is how MiniMax-M3 answers: sent back as
+       `reasoning_content` in split mode, as MiniMax's M3 suite does.
+    4. Standard reasoning blocks in `content` (`output_version="v1"`), then a
+       `reasoning_content` string from another provider or an unmarked
+       message: in split mode sent in `split_field` (the target model's form,
+       `profiles.reasoning_field`), as one rebuilt `reasoning_details` entry or
+       as `reasoning_content`; inline, rebuilt as a think block in MiniMax's
+       framing, `<think>\nR\n</think>\n\n` before the answer (from v1 blocks
+       in their original order, which restores the received bytes).
 
     Args:
         message_dict: The dict `ChatOpenAI` built for `message`, its content
             already flattened to a string; changed in place.
         message: The assistant message it was built from.
         reasoning_split: Whether the request asks for split reasoning.
+        split_field: `"reasoning_details"` or `"reasoning_content"`: where
+            split reasoning of case 4 goes.
     """
     content = message.content
     details = message.additional_kwargs.get("reasoning_details")
@@ -291,7 +305,13 @@ def attach_reasoning(
     if not reasoning:
         return
     if reasoning_split:
-        message_dict["reasoning_details"] = [make_reasoning_detail(reasoning)]
+        from_minimax = message.response_metadata.get("model_provider") == "minimax"
+        if from_minimax and isinstance(flat, str):
+            split_field, reasoning = "reasoning_content", flat
+        if split_field == "reasoning_content":
+            message_dict["reasoning_content"] = reasoning
+        else:
+            message_dict["reasoning_details"] = [make_reasoning_detail(reasoning)]
     elif blocks:
         message_dict["content"] = _inline_from_blocks(content)  # type: ignore[arg-type]
     else:

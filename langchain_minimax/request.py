@@ -193,6 +193,7 @@ def apply_message_rules(
     messages: Sequence[BaseMessage],
     *,
     reasoning_split: bool,
+    split_field: str = "reasoning_details",
 ) -> list[dict[str, Any]]:
     """Rewrite the outgoing message dicts for MiniMax, in one pass.
 
@@ -217,6 +218,8 @@ def apply_message_rules(
         message_dicts: The dicts `ChatOpenAI` built, one per message.
         messages: The messages they were built from, in the same order.
         reasoning_split: Whether the request asks for split reasoning.
+        split_field: Where split reasoning from elsewhere goes for the target
+            model (`profiles.reasoning_field`; see `reasoning.attach_reasoning`).
 
     Returns:
         The dicts to send.
@@ -250,7 +253,12 @@ def apply_message_rules(
         if isinstance(message, AIMessage):
             if isinstance(message_dict.get("content"), list):
                 message_dict["content"] = text_of(message_dict["content"])
-            attach_reasoning(message_dict, message, reasoning_split=reasoning_split)
+            attach_reasoning(
+                message_dict,
+                message,
+                reasoning_split=reasoning_split,
+                split_field=split_field,
+            )
             calls = replay_tool_calls(message_dict, position)
             issued.update(calls)
             unanswered.issue(calls, position, message)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.load import dumpd, load
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.graph import START, MessagesState, StateGraph
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.testing import MiniMaxEmulator, Reply
@@ -358,3 +363,158 @@ def test_m3_answers_with_reasoning_content_only(
     forced = Reply(reasoning="Think.", content="Done.", reasoning_details=True)
     emulator.add_reply(forced)
     assert "reasoning_details" in model.invoke("q").additional_kwargs
+
+
+# --- reasoning goes back in the form it arrived ----------------------------------
+
+REASONING = 'Step 1: 17×23 — "quote" ✓ 你好'
+REBUILT = [
+    {
+        "type": "reasoning.text",
+        "id": "reasoning-text-1",
+        "format": "MiniMax-response-v1",
+        "index": 0,
+        "text": REASONING,
+    }
+]
+
+
+def _summed_stream(model: ChatMiniMax, question: str) -> AIMessage:
+    chunks = list(model.stream(question))
+    total = chunks[0]
+    for chunk in chunks[1:]:
+        total += chunk
+    return AIMessage(**total.model_dump(exclude={"type", "tool_call_chunks"}))
+
+
+def _dumpd_load(message: BaseMessage) -> BaseMessage:
+    return load(json.loads(json.dumps(dumpd(message))))  # type: ignore[no-any-return]
+
+
+def _checkpointer_serde(message: BaseMessage) -> BaseMessage:
+    serde = JsonPlusSerializer()
+    return serde.loads_typed(serde.dumps_typed(message))  # type: ignore[no-any-return]
+
+
+M3_ORIGINS: dict[str, tuple[dict[str, Any], Any]] = {
+    "invoke": ({}, lambda model: model.invoke("q")),
+    "stream": ({}, lambda model: _summed_stream(model, "q")),
+    "output_version_v1": ({"output_version": "v1"}, lambda model: model.invoke("q")),
+    "dumpd_load": ({}, lambda model: _dumpd_load(model.invoke("q"))),
+    "checkpointer_serde": ({}, lambda model: _checkpointer_serde(model.invoke("q"))),
+}
+
+
+@pytest.mark.parametrize("origin", list(M3_ORIGINS))
+def test_m3_reasoning_goes_back_as_reasoning_content(
+    emulator: MiniMaxEmulator, make_model: Any, origin: str
+) -> None:
+    model_kwargs, first_turn = M3_ORIGINS[origin]
+    model: ChatMiniMax = make_model(model="MiniMax-M3", **model_kwargs)
+    emulator.add_reply(Reply(reasoning=REASONING, content="391", chunk_size=4))
+    emulator.add_reply(Reply(content="ok"))
+    first = first_turn(model)
+    model.invoke([HumanMessage("q"), first, HumanMessage("and?")])
+    sent = emulator.requests[1].messages[1]
+    assert sent["reasoning_content"] == REASONING
+    assert "reasoning_details" not in sent
+    assert sent["content"] == "391"
+
+
+def test_m3_reasoning_survives_a_langgraph_checkpoint(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    model: ChatMiniMax = make_model(model="MiniMax-M3")
+
+    def call_model(state: MessagesState) -> dict[str, Any]:
+        return {"messages": [model.invoke(state["messages"])]}
+
+    graph = (
+        StateGraph(MessagesState)
+        .add_node("model", call_model)
+        .add_edge(START, "model")
+        .compile(checkpointer=InMemorySaver())
+    )
+    emulator.add_reply(Reply(reasoning=REASONING, content="391"))
+    emulator.add_reply(Reply(content="ok"))
+    config: Any = {"configurable": {"thread_id": "m3"}}
+    graph.invoke({"messages": [HumanMessage("q")]}, config)
+    graph.invoke({"messages": [HumanMessage("and?")]}, config)
+    sent = emulator.requests[1].messages[1]
+    assert sent["reasoning_content"] == REASONING
+    assert "reasoning_details" not in sent
+
+
+FOREIGN: dict[str, AIMessage] = {
+    "another provider": AIMessage(
+        "391",
+        additional_kwargs={"reasoning_content": REASONING},
+        response_metadata={"model_provider": "deepseek"},
+    ),
+    "v1 blocks only": AIMessage(
+        [
+            {"type": "reasoning", "reasoning": REASONING},
+            {"type": "text", "text": "391"},
+        ]
+    ),
+    "unmarked reasoning_content": AIMessage(
+        "391", additional_kwargs={"reasoning_content": REASONING}
+    ),
+}
+
+
+@pytest.mark.parametrize("origin", list(FOREIGN))
+@pytest.mark.parametrize("target", ["MiniMax-M3", "MiniMax-M2.7"])
+def test_reasoning_from_elsewhere_gets_the_target_models_form(
+    emulator: MiniMaxEmulator, make_model: Any, origin: str, target: str
+) -> None:
+    emulator.add_reply(Reply(content="ok"))
+    history = [HumanMessage("q"), FOREIGN[origin], HumanMessage("and?")]
+    make_model(model=target).invoke(history)
+    sent = emulator.requests[0].messages[1]
+    if target == "MiniMax-M3":
+        assert sent["reasoning_content"] == REASONING
+        assert "reasoning_details" not in sent
+    else:
+        assert sent["reasoning_details"] == REBUILT
+        assert "reasoning_content" not in sent
+
+
+def test_each_minimax_form_goes_back_as_it_came_whatever_the_target(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(reasoning=REASONING, content="m3"))
+    emulator.add_reply(Reply(reasoning=REASONING, content="m2"))
+    emulator.add_reply(Reply(content="ok"))
+    emulator.add_reply(Reply(content="ok"))
+    from_m3 = make_model(model="MiniMax-M3").invoke("q")
+    from_m2 = make_model(model="MiniMax-M2").invoke("q")
+    history = [
+        HumanMessage("q"),
+        from_m3,
+        HumanMessage("q"),
+        from_m2,
+        HumanMessage("?"),
+    ]
+    make_model(model="MiniMax-M2").invoke(history)
+    make_model(model="MiniMax-M3").invoke(history)
+    for request in emulator.requests[2:]:
+        sent_m3, sent_m2 = request.messages[1], request.messages[3]
+        assert sent_m3["reasoning_content"] == REASONING
+        assert "reasoning_details" not in sent_m3
+        assert sent_m2["reasoning_details"] == REBUILT
+        assert "reasoning_content" not in sent_m2
+
+
+def test_inline_mode_sends_a_think_block_to_m3(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="ok"))
+    history = [HumanMessage("q"), FOREIGN["another provider"], HumanMessage("and?")]
+    make_model(model="MiniMax-M3", reasoning_split=False).invoke(history)
+    sent = emulator.requests[0].messages[1]
+    assert sent["content"].startswith("<think>")
+    assert REASONING in sent["content"]
+    assert sent["content"].endswith("391")
+    assert "reasoning_content" not in sent
+    assert "reasoning_details" not in sent
