@@ -73,26 +73,36 @@ def read_failure(body: object) -> Failure | None:
     """
     if not isinstance(body, dict):
         return None
-    request_id = body.get("request_id")
-    request_id = request_id if isinstance(request_id, str) and request_id else None
     error = body.get("error")
-    if error and isinstance(error, dict):
-        message = error.get("message")
-        code, text = _split_code(message if isinstance(message, str) else "")
-        if code is None:
-            code = _as_code(error.get("code"))
-        return Failure(code, text, request_id)
     if error:
+        request_id = body.get("request_id")
+        request_id = request_id if isinstance(request_id, str) and request_id else None
+        if isinstance(error, dict):
+            message = error.get("message")
+            code, text = _split_code(message if isinstance(message, str) else "")
+            if code is None:
+                code = _as_code(error.get("code"))
+            return Failure(code, text, request_id)
         code, text = _split_code(str(error))
         return Failure(code, text, request_id)
     base_resp = body.get("base_resp")
-    if isinstance(base_resp, dict):
-        code = _as_code(base_resp.get("status_code"))
-        if code is not None and code != 0:
-            message = base_resp.get("status_msg")
-            text = _split_code(message if isinstance(message, str) else "")[1]
-            return Failure(code, text, request_id, in_body=True)
-    return None
+    if not isinstance(base_resp, dict):
+        return None
+    status = base_resp.get("status_code")
+    if status == 0:
+        # Success, the common case: MiniMax puts it on every stream chunk.
+        return None
+    code = _as_code(status)
+    if code is None or code == 0:
+        return None
+    request_id = body.get("request_id")
+    message = base_resp.get("status_msg")
+    return Failure(
+        code,
+        _split_code(message if isinstance(message, str) else "")[1],
+        request_id if isinstance(request_id, str) and request_id else None,
+        in_body=True,
+    )
 
 
 def read_failure_bytes(content: bytes) -> Failure | None:

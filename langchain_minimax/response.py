@@ -36,6 +36,17 @@ SENSITIVE_CATEGORIES = {
 API reference for the OpenAI-compatible endpoint), by the name reported."""
 
 
+_MODERATION_FIELDS = tuple(
+    (
+        f"{side}_sensitive",
+        f"{side}_flagged",
+        f"{side}_sensitive_type",
+        f"{side}_category",
+    )
+    for side in ("input", "output")
+)
+
+
 def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
     """MiniMax's content-moderation flags of a response or stream chunk.
 
@@ -56,13 +67,14 @@ def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
         has none of them.
     """
     out: dict[str, Any] = {}
-    for side in ("input", "output"):
-        flagged = body.get(f"{side}_sensitive")
+    # Field names spelled out, not formatted: this runs for every stream chunk.
+    for flag, flagged_name, type_field, category_name in _MODERATION_FIELDS:
+        flagged = body.get(flag)
         if isinstance(flagged, bool):
-            out[f"{side}_flagged"] = flagged
-        code = body.get(f"{side}_sensitive_type")
+            out[flagged_name] = flagged
+        code = body.get(type_field)
         if isinstance(code, int) and code:
-            out[f"{side}_category"] = SENSITIVE_CATEGORIES.get(code, f"code {code}")
+            out[category_name] = SENSITIVE_CATEGORIES.get(code, f"code {code}")
     if body.get("output_sensitive_int") is not None:
         out["output_sensitive_int"] = body["output_sensitive_int"]
     return out

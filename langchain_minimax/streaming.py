@@ -172,7 +172,7 @@ class StreamState:
                     key: value for key, value in fragment.items() if key != "text"
                 }
                 self._texts[index] = []
-            elif fragment.keys() - _REPEATED_DETAIL_KEYS:
+            elif not _REPEATED_DETAIL_KEYS.issuperset(fragment):
                 # Keys MiniMax does not send today merge as chunk addition would.
                 extra = {
                     k: v for k, v in fragment.items() if k not in _REPEATED_DETAIL_KEYS

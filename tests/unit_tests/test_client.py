@@ -100,6 +100,41 @@ def test_create_returns_sdk_objects(
     assert _without_ids(got) == _without_ids(expected)
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_sdk_objects_equal_the_sdks_own(
+    make_model: Any, emulator: MiniMaxEmulator, stream: bool
+) -> None:
+    """Built by pydantic's validator, they equal what a plain `openai` client builds.
+
+    MiniMax's `"role": ""` deltas (which the SDK's type does not allow) included.
+    """
+    model = make_model()
+    plain = openai.OpenAI(base_url=emulator.base_url, api_key="k", max_retries=0)
+    assert model.minimax_api_key is not None
+    plain = plain.with_options(api_key=model.minimax_api_key.get_secret_value())
+    results = []
+    for client in (plain, model.root_client):
+        emulator.add_reply(REPLY)
+        result = client.chat.completions.create(**BODY, stream=stream)
+        results.append(list(result) if stream else [result])
+    theirs, ours = results
+    assert len(ours) == len(theirs) > 0
+    roles = []
+    for mine, sdk in zip(ours, theirs, strict=True):
+        assert type(mine) is type(sdk)
+        for dump in ("model_dump", "to_dict"):
+            assert _without_ids(getattr(mine, dump)()) == _without_ids(
+                getattr(sdk, dump)()
+            )
+        assert _without_ids(mine.model_dump(exclude_unset=True)) == _without_ids(
+            sdk.model_dump(exclude_unset=True)
+        )
+        if stream and mine.choices:
+            roles.append(mine.choices[0].delta.role)
+    if stream:
+        assert "" in roles
+
+
 async def test_async_create_returns_sdk_objects(
     make_model: Any, emulator: MiniMaxEmulator
 ) -> None:
