@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from contenders import CEIL, MMX, OAI, SDK
+from contenders import CEIL, MMX, MMX_JSON, OAI, SDK
 
 
 @dataclass
@@ -176,12 +176,12 @@ def render(report: Report) -> str:
         "Wall-clock medians; the ratios are ChatMiniMax / ChatOpenAI, of the"
         " wall-clock medians and of the medians of this process's CPU time.",
         "",
-        f"| # | measurement | unit | {CEIL} | {SDK} | {OAI} | {MMX} |"
+        f"| # | measurement | unit | {CEIL} | {SDK} | {OAI} | {MMX} | {MMX_JSON} |"
         " ratio (wall) | ratio (CPU) | bound |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in report.rows:
-        cells = [_fmt(row.values.get(name)) for name in (CEIL, SDK, OAI, MMX)]
+        cells = [_fmt(row.values.get(name)) for name in (CEIL, SDK, OAI, MMX, MMX_JSON)]
         bound = "" if row.bound is None else f"<= {row.bound:g}"
         lines.append(
             f"| {row.item} | {row.name} | {row.unit} | "
@@ -193,12 +193,12 @@ def render(report: Report) -> str:
         "CPU time of this process (the clients; with `--emulator thread` the"
         " emulator's too):",
         "",
-        f"| # | measurement | unit | {SDK} | {OAI} | {MMX} |",
-        "|---|---|---|---:|---:|---:|",
+        f"| # | measurement | unit | {SDK} | {OAI} | {MMX} | {MMX_JSON} |",
+        "|---|---|---|---:|---:|---:|---:|",
     ]
     for row in report.rows:
         if row.cpu:
-            cells = [_fmt(row.cpu.get(name)) for name in (SDK, OAI, MMX)]
+            cells = [_fmt(row.cpu.get(name)) for name in (SDK, OAI, MMX, MMX_JSON)]
             lines.append(
                 f"| {row.item} | {row.name} | {row.unit} | " + " | ".join(cells) + " |"
             )

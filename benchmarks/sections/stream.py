@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from contenders import CEIL, MMX, MMX_SDK, OAI, SDK, Contenders, RawHTTP
+from contenders import CEIL, MMX, MMX_JSON, OAI, SDK, Contenders, RawHTTP
 from results import Report, Row
 from scenarios import prompt
 from sizes import Sizes
-from timing import interleave, own_work_row, timed_row
+from timing import interleave, opt_in_row, timed_row
 
 
 def _consume(stream: Any) -> int:
@@ -43,7 +43,7 @@ def run(report: Report, c: Contenders, sizes: Sizes) -> None:
                 SDK: lambda b=sdk_body: _consume(c.sdk.chat.completions.create(**b)),
                 OAI: lambda s=spec: _consume(c.openai.stream(s)),
                 MMX: lambda s=spec: _consume(c.minimax.stream(s)),
-                MMX_SDK: lambda s=spec: _consume(c.minimax_sdk.stream(s)),
+                MMX_JSON: lambda s=spec: _consume(c.minimax_json.stream(s)),
             },
             rounds,
             every={CEIL: sizes.reference_every, SDK: sizes.reference_every},
@@ -61,7 +61,7 @@ def run(report: Report, c: Contenders, sizes: Sizes) -> None:
                 bound=1.05,
             )
         )
-        report.check(own_work_row(rows[n], f"stream {n:,} chunks, per chunk"))
+        report.check(opt_in_row(rows[n], f"stream {n:,} chunks, per chunk"))
         samples = interleave(
             {
                 OAI: lambda s=spec: _consume_and_sum(c.openai.stream(s)),
