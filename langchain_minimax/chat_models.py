@@ -16,7 +16,7 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, convert_to_messages
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableBinding
 from langchain_core.tools import BaseTool
@@ -506,6 +506,7 @@ class ChatMiniMax(ChatOpenAI):
         `allow_fetching_images` says) and the service's own prompt. See
         "Token counting" in docs/chat_minimax.md for the method and accuracy.
         """
+        messages = with_video_parts(convert_to_messages(messages))
         payload = super()._get_request_payload(messages)
         split = request_extra_body(
             self.extra_body, None, self.reasoning_split, lift_body_fields(payload)
@@ -515,6 +516,7 @@ class ChatMiniMax(ChatOpenAI):
             messages,
             tools,
             reasoning_split=bool(split["reasoning_split"]),
+            split_field=reasoning_field(self.model_name),
             token_ids=self.custom_get_token_ids,
         )
 

@@ -286,6 +286,7 @@ def count_request(
     tools: Sequence[Any] | None = None,
     *,
     reasoning_split: bool,
+    split_field: str = "reasoning_details",
     token_ids: Callable[[str], list[int]] | None = None,
 ) -> int:
     """Count a request from the message dicts `ChatOpenAI` builds for it.
@@ -305,6 +306,8 @@ def count_request(
         tools: Tools in any form `bind_tools` takes, or `None`.
         reasoning_split: Whether the model sends reasoning split
             (`reasoning_details`) or inline (`<think>` in content).
+        split_field: Where split reasoning from elsewhere goes back for the
+            model (`profiles.reasoning_field`), as when sending.
         token_ids: A tokenizer to count text with instead of the estimator,
             e.g. MiniMax's own through `tokenizers`; the framing constants
             still apply.
@@ -321,7 +324,12 @@ def count_request(
     ):
         if isinstance(message, AIMessage):
             message_dict["content"] = text_of(message_dict.get("content"))
-            attach_reasoning(message_dict, message, reasoning_split=reasoning_split)
+            attach_reasoning(
+                message_dict,
+                message,
+                reasoning_split=reasoning_split,
+                split_field=split_field,
+            )
     tool_payload = {"tools": [convert_to_openai_tool(tool) for tool in tools or ()]}
     apply_tool_rules(tool_payload)
     return request_tokens(message_dicts, tool_payload["tools"], token_ids)

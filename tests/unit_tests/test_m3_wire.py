@@ -331,6 +331,16 @@ def test_bad_videos_are_rejected_before_sending(
     assert emulator.requests == []
 
 
+def test_video_blocks_are_counted_like_the_parts_sent(make_model: Any) -> None:
+    model: ChatMiniMax = make_model(model="MiniMax-M3")
+    text = {"type": "text", "text": "What happens?"}
+    standard = {"type": "video", "url": VIDEO_URL}
+    part = {"type": "video_url", "video_url": {"url": VIDEO_URL}}
+    assert model.get_num_tokens_from_messages(
+        [HumanMessage([standard, text])]
+    ) == model.get_num_tokens_from_messages([HumanMessage([part, text])])
+
+
 def test_the_50_mb_cap_counts_decoded_bytes() -> None:
     from langchain_minimax.video import MAX_VIDEO_BYTES, video_part
 
