@@ -62,15 +62,17 @@ def summed_call_valid(arguments: str) -> bool:
     return bool(chunk.tool_calls)
 
 
-def repair_stop(arguments: str) -> str:
+def repair_stop(arguments: str, summed: str | None = None) -> str:
     """The marker to append so that chunk addition keeps a broken call invalid.
 
     Args:
         arguments: A call's arguments as received, all fragments joined.
+        summed: What chunk addition joins for the call so far, when it differs
+            from `arguments` (a marker already sent before later fragments).
 
     Returns:
         `""` when nothing is needed: the arguments are valid JSON, or
-        langchain-core already cannot repair them. Otherwise the first of
+        langchain-core already cannot repair `summed`. Otherwise the first of
         `REPAIR_STOPS` after which it cannot.
 
     Raises:
@@ -78,10 +80,11 @@ def repair_stop(arguments: str) -> str:
             parser changed): failing the stream is safer than handing out a
             broken call as a valid one.
     """
-    if arguments_valid(arguments) or not summed_call_valid(arguments):
+    summed = arguments if summed is None else summed
+    if arguments_valid(arguments) or not summed_call_valid(summed):
         return ""
     for stop in REPAIR_STOPS:
-        if not summed_call_valid(arguments + stop):
+        if not summed_call_valid(summed + stop):
             return stop
     msg = (
         "Could not keep a tool call with invalid arguments "
@@ -95,30 +98,39 @@ class CallArguments:
     """The argument fragments of one stream's tool calls, by `index`."""
 
     def __init__(self) -> None:
-        self._fragments: dict[int, list[str]] = {}
+        self._received: dict[int, list[str]] = {}
+        self._summed: dict[int, list[str]] = {}
+        self._open: set[int] = set()
 
     def record(self, message: AIMessageChunk) -> None:
         """Keep the argument fragments of a chunk's tool-call chunks."""
         for chunk in message.tool_call_chunks:
             index = chunk.get("index")
             if isinstance(index, int):
-                self._fragments.setdefault(index, []).append(chunk.get("args") or "")
+                args = chunk.get("args") or ""
+                self._received.setdefault(index, []).append(args)
+                self._summed.setdefault(index, []).append(args)
+                self._open.add(index)
 
     def close(self, message: AIMessageChunk) -> None:
         """Mark the broken calls on the stream's finishing chunk, in place.
 
-        For each call whose joined arguments `invoke` would reject and `+`
-        would repair, a tool-call chunk of the same `index` with the marker
-        from `repair_stop` goes on `message` (appended to the message's own
-        fragment for that index when it has one), and its `tool_calls` and
-        `invalid_tool_calls` are derived again.
+        For each call with fragments since the last `close` whose joined
+        arguments `invoke` would reject and `+` would repair, a tool-call chunk
+        of the same `index` with the marker from `repair_stop` goes on
+        `message` (appended to the message's own fragment for that index when
+        it has one), and its `tool_calls` and `invalid_tool_calls` are derived
+        again. A call with fragments after an earlier `close` (after
+        `finish_reason`) is checked again as `+` joins it, marker included.
         """
-        stops = {
-            index: stop
-            for index, fragments in self._fragments.items()
-            if (stop := repair_stop("".join(fragments)))
-        }
-        self._fragments.clear()
+        stops: dict[int | None, str] = {}
+        for open_index in self._open:
+            received = "".join(self._received[open_index])
+            summed = "".join(self._summed[open_index])
+            if stop := repair_stop(received, summed):
+                stops[open_index] = stop
+                self._summed[open_index].append(stop)
+        self._open.clear()
         if not stops:
             return
         chunks = list(message.tool_call_chunks)
@@ -141,4 +153,5 @@ class CallArguments:
         message.init_tool_calls()  # type: ignore[operator]
 
     def __bool__(self) -> bool:
-        return bool(self._fragments)
+        """Whether a call has fragments not yet checked by `close`."""
+        return bool(self._open)
