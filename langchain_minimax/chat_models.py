@@ -73,6 +73,7 @@ from langchain_minimax.response import (
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tokens import count_request, token_offsets
+from langchain_minimax.tool_calls import invalidate_cut_call
 from langchain_minimax.video import with_video_parts
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
@@ -746,6 +747,7 @@ class ChatMiniMax(ChatOpenAI):
         moderation = read_moderation(body)
         for generation, choice in zip(result.generations, body["choices"], strict=True):
             annotate_message(generation.message, choice["message"])
+            invalidate_cut_call(cast("AIMessage", generation.message), choice)
             if moderation:
                 generation.message.response_metadata[MODERATION] = moderation
         if result.llm_output is not None:

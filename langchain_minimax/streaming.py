@@ -19,10 +19,9 @@ Three things cannot be done chunk by chunk without memory of the stream:
   `additional_kwargs["reasoning_content"]` while `content` stays verbatim.
 * A tool call whose arguments are not valid JSON (cut by `max_tokens`, or not
   JSON at all) would be repaired into a valid call by the standard `+`. The
-  state keeps each call's argument fragments and marks the broken ones on the
-  finishing chunk so that they stay invalid (see `tool_calls`); valid calls
-  stream untouched, as they arrive.
-
+  state keeps each call's argument fragments and, once the service's stream
+  ended, marks the broken ones on a last chunk of its own so that they stay
+  invalid (see `tool_calls`); valid calls stream untouched, as they arrive.
 * MiniMax puts its content-moderation flags on every chunk, and they may change
   during a stream; the same key with different booleans cannot be added up.
   The state keeps the latest flags (see `response.read_moderation`) and puts
@@ -91,8 +90,8 @@ class StreamState:
         Returns:
             The same chunk: its `reasoning_details` fragments collected (the
             whole entries go on the finishing chunk) and, in inline mode, its
-            reasoning piece recorded and any partial tag held back. The
-            finishing chunk also marks broken tool calls (see `tool_calls`).
+            reasoning piece recorded and any partial tag held back; its
+            tool-call argument fragments recorded.
         """
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
@@ -111,8 +110,6 @@ class StreamState:
         if finish_reason:
             self.finish_reason = finish_reason
             self._attach_details(kwargs)
-            if self._calls:
-                self._calls.close(message)
         # Once past the think block (or without one) content passes unchanged.
         content = message.content
         if (
@@ -126,25 +123,27 @@ class StreamState:
     def flush(self) -> ChatGenerationChunk | None:
         """A last chunk with what is still held back, once the stream ended.
 
-        That is the latest moderation flags, and, if the stream ended early, a
-        partial tag in inline mode, `reasoning_details` entries or the marks
-        of broken tool calls that no finishing chunk carried.
+        That is the latest moderation flags, the marks that keep broken tool
+        calls invalid (see `tool_calls`), and, if the stream ended early, a
+        partial tag in inline mode or `reasoning_details` entries that no
+        finishing chunk carried.
         """
+        marks = self._calls.marks(self.finish_reason)
         if (
             not self._held
             and not self._pending
-            and not self._calls
+            and not marks
             and self._moderation is None
         ):
             return None
         message = AIMessageChunk(
-            content="", response_metadata={"model_provider": PROVIDER}
+            content="",
+            response_metadata={"model_provider": PROVIDER},
+            tool_call_chunks=marks,
         )
         if self._moderation is not None:
             message.response_metadata[MODERATION] = self._moderation
         self._attach_details(message.additional_kwargs)
-        if self._calls:
-            self._calls.close(message)
         if self._held:
             self._inline(message, final=True)
         return ChatGenerationChunk(message=message)

@@ -9,21 +9,33 @@ brackets, so `{"text": "line1\nli` would become the valid call
 `{"text": "line1\nli"}` and an agent would run the tool with truncated input.
 
 The stream state (`streaming.StreamState`) therefore keeps each call's
-fragments and, on the chunk that carries `finish_reason`, appends to the
-arguments of every call that `invoke` would reject a short marker from
+fragments and, once the service's stream ended, appends (on a last chunk of
+its own) to the arguments of every call that `invoke` would reject a short
+marker from
 `REPAIR_STOPS` that langchain-core's parser cannot repair: an unmatched
 closing bracket, after a quote that ends an open string (and a space that
 ends a pending escape) where needed. The summed `invalid_tool_calls[i]["args"]`
 is then the raw arguments followed by that marker, and the call is never in
 `tool_calls`. Valid calls are not touched and stream as they arrive.
+
+The last call of a reply cut at `max_tokens` with empty arguments was cut
+before they began; langchain-openai reads empty arguments as `{}`, so
+`invalidate_cut_call` makes it invalid for `invoke`, and the stream marks it
+like the others.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
-from langchain_core.messages import AIMessageChunk
-from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages.tool import (
+    ToolCallChunk,
+    invalid_tool_call,
+    tool_call_chunk,
+)
 
 REPAIR_STOPS = ("]", "}", '"]', '"}', ' "]', ' "}')
 """The markers tried, shortest first: `]` or `}` outside a string (whichever
@@ -31,18 +43,25 @@ does not close the innermost open bracket), preceded by `"` inside a string and
 by `' "'` inside a string that ends in a pending escape."""
 
 
-def arguments_valid(arguments: str | None) -> bool:
-    """Whether `invoke` makes a valid tool call of these `arguments`.
+CUT_FINISH_REASON = "length"
+"""The `finish_reason` of output cut at `max_tokens`."""
+
+
+def arguments_valid(arguments: str | None, *, cut: bool = False) -> bool:
+    """Whether a tool call with these `arguments` is complete and executable.
 
     langchain-openai parses them with `json.loads(..., strict=False)`; empty or
-    missing arguments mean `{}`.
+    missing arguments mean `{}`, except for the last call of a reply cut at
+    `max_tokens`, which was cut before its arguments began.
 
     Args:
         arguments: A call's `function.arguments` as received, all fragments
             joined.
+        cut: Whether this is the last call of a reply whose `finish_reason` is
+            `"length"`.
     """
     if not arguments:
-        return True
+        return not cut
     try:
         json.loads(arguments, strict=False)
     except ValueError:
@@ -62,17 +81,16 @@ def summed_call_valid(arguments: str) -> bool:
     return bool(chunk.tool_calls)
 
 
-def repair_stop(arguments: str, summed: str | None = None) -> str:
+def repair_stop(arguments: str, *, cut: bool = False) -> str:
     """The marker to append so that chunk addition keeps a broken call invalid.
 
     Args:
         arguments: A call's arguments as received, all fragments joined.
-        summed: What chunk addition joins for the call so far, when it differs
-            from `arguments` (a marker already sent before later fragments).
+        cut: As for `arguments_valid`.
 
     Returns:
         `""` when nothing is needed: the arguments are valid JSON, or
-        langchain-core already cannot repair `summed`. Otherwise the first of
+        langchain-core already cannot repair them. Otherwise the first of
         `REPAIR_STOPS` after which it cannot.
 
     Raises:
@@ -80,11 +98,10 @@ def repair_stop(arguments: str, summed: str | None = None) -> str:
             parser changed): failing the stream is safer than handing out a
             broken call as a valid one.
     """
-    summed = arguments if summed is None else summed
-    if arguments_valid(arguments) or not summed_call_valid(summed):
+    if arguments_valid(arguments, cut=cut) or not summed_call_valid(arguments):
         return ""
     for stop in REPAIR_STOPS:
-        if not summed_call_valid(summed + stop):
+        if not summed_call_valid(arguments + stop):
             return stop
     msg = (
         "Could not keep a tool call with invalid arguments "
@@ -98,60 +115,67 @@ class CallArguments:
     """The argument fragments of one stream's tool calls, by `index`."""
 
     def __init__(self) -> None:
-        self._received: dict[int, list[str]] = {}
-        self._summed: dict[int, list[str]] = {}
-        self._open: set[int] = set()
+        self._fragments: dict[int, list[str]] = {}
 
     def record(self, message: AIMessageChunk) -> None:
         """Keep the argument fragments of a chunk's tool-call chunks."""
         for chunk in message.tool_call_chunks:
             index = chunk.get("index")
             if isinstance(index, int):
-                args = chunk.get("args") or ""
-                self._received.setdefault(index, []).append(args)
-                self._summed.setdefault(index, []).append(args)
-                self._open.add(index)
+                self._fragments.setdefault(index, []).append(chunk.get("args") or "")
 
-    def close(self, message: AIMessageChunk) -> None:
-        """Mark the broken calls on the stream's finishing chunk, in place.
+    def marks(self, finish_reason: str | None) -> list[ToolCallChunk]:
+        """The tool-call chunks that keep the stream's broken calls invalid.
 
-        For each call with fragments since the last `close` whose joined
-        arguments `invoke` would reject and `+` would repair, a tool-call chunk
-        of the same `index` with the marker from `repair_stop` goes on
-        `message` (appended to the message's own fragment for that index when
-        it has one), and its `tool_calls` and `invalid_tool_calls` are derived
-        again. A call with fragments after an earlier `close` (after
-        `finish_reason`) is checked again as `+` joins it, marker included.
+        Called once the stream ended. For each call whose joined arguments are
+        broken (see `arguments_valid`) and that `+` would repair, a tool-call
+        chunk of the same `index` whose `args` is the marker from `repair_stop`.
+
+        Args:
+            finish_reason: The stream's `finish_reason` (`"length"` marks its
+                last call as cut).
         """
-        stops: dict[int | None, str] = {}
-        for open_index in self._open:
-            received = "".join(self._received[open_index])
-            summed = "".join(self._summed[open_index])
-            if stop := repair_stop(received, summed):
-                stops[open_index] = stop
-                self._summed[open_index].append(stop)
-        self._open.clear()
-        if not stops:
-            return
-        chunks = list(message.tool_call_chunks)
-        # The marker goes after the call's last fragment on this chunk, if any.
-        for position in reversed(range(len(chunks))):
-            chunk = chunks[position]
-            index = chunk["index"]
-            if isinstance(index, int) and index in stops:
-                chunks[position] = tool_call_chunk(
-                    name=chunk["name"],
-                    args=(chunk["args"] or "") + stops.pop(index),
-                    id=chunk["id"],
-                    index=index,
-                )
-        chunks.extend(
-            tool_call_chunk(args=stop, index=index) for index, stop in stops.items()
-        )
-        message.tool_call_chunks = chunks
-        # langchain-core's own validator derives tool_calls/invalid_tool_calls.
-        message.init_tool_calls()  # type: ignore[operator]
+        last = max(self._fragments, default=None)
+        cut = finish_reason == CUT_FINISH_REASON
+        return [
+            tool_call_chunk(args=stop, index=index)
+            for index, fragments in self._fragments.items()
+            if (stop := repair_stop("".join(fragments), cut=cut and index == last))
+        ]
 
-    def __bool__(self) -> bool:
-        """Whether a call has fragments not yet checked by `close`."""
-        return bool(self._open)
+
+def invalidate_cut_call(message: AIMessage, choice: Mapping[str, Any]) -> None:
+    """Move a call cut before its arguments from `tool_calls` to invalid, in place.
+
+    langchain-openai reads empty arguments as `{}`, a valid call; in a reply
+    cut at `max_tokens` the last call with empty arguments was cut before they
+    began (see `arguments_valid`).
+
+    Args:
+        message: The message `ChatOpenAI` built from `choice`.
+        choice: The response choice as received.
+    """
+    if choice.get("finish_reason") != CUT_FINISH_REASON:
+        return
+    raw_calls = (choice.get("message") or {}).get("tool_calls") or []
+    if not raw_calls:
+        return
+    raw = raw_calls[-1]
+    function = raw.get("function") or {}
+    arguments = function.get("arguments")
+    if arguments:  # langchain-openai judged these itself
+        return
+    # Parsed in order, the last raw call, valid as `{}`, is the last tool call.
+    if not message.tool_calls or message.tool_calls[-1]["id"] != raw.get("id"):
+        return
+    message.tool_calls = message.tool_calls[:-1]
+    message.invalid_tool_calls = [
+        *message.invalid_tool_calls,
+        invalid_tool_call(
+            name=function.get("name"),
+            args=arguments or "",
+            id=raw.get("id"),
+            error="The reply was cut at max_tokens (finish_reason 'length') "
+            "before this call's arguments.",
+        ),
+    ]

@@ -351,7 +351,10 @@ NOT_JSON = '{"path": "conf/app.conf"} {"text": "line1"}'
 
 
 def _broken_reply(arguments: str, size: int) -> Reply:
-    """A valid call, then one with broken `arguments` (cut by `length`, or not JSON)."""
+    """A valid call, then one with broken `arguments`.
+
+    Cut by `length` (also before the arguments began), or not JSON.
+    """
     return Reply(
         reasoning=REASONING,
         content="\n",
@@ -359,7 +362,7 @@ def _broken_reply(arguments: str, size: int) -> Reply:
             ToolCall("get_time", {"tz": "UTC"}, id="call_function_9_1"),
             ToolCall("write_file", arguments, id="call_function_9_2"),
         ],
-        finish_reason="length" if arguments == CUT_ARGUMENTS else None,
+        finish_reason=None if arguments == NOT_JSON else "length",
         chunk_size=size,
     )
 
@@ -383,7 +386,11 @@ def _assert_broken_call_invalid(streamed: AIMessageChunk, invoked: AIMessage) ->
 
 BROKEN = [
     pytest.param(arguments, size, version, id=f"{name}-size={size}-{version}")
-    for name, arguments in (("cut", CUT_ARGUMENTS), ("not_json", NOT_JSON))
+    for name, arguments in (
+        ("cut", CUT_ARGUMENTS),
+        ("cut_before_arguments", ""),
+        ("not_json", NOT_JSON),
+    )
     for size in (1, 5, 200)
     for version in ("v0", "v1")
 ]
@@ -426,18 +433,22 @@ async def test_broken_tool_call_stays_invalid_async_and_in_events(
     assert [c["name"] for c in ended[0].invalid_tool_calls] == ["write_file"]
 
 
-def test_cut_tool_call_is_not_valid_in_any_partial_sum_after_the_finish(
+def test_broken_tool_call_marked_on_a_last_chunk_of_its_own(
     emulator: MiniMaxEmulator, make_model: Any
 ) -> None:
-    """Summing from the finishing chunk on never turns the cut call valid."""
+    """Fragments stream as they arrive; the marker comes after MiniMax's stream."""
     model: ChatMiniMax = make_model()
-    emulator.add_reply(_broken_reply(CUT_ARGUMENTS, 3))
-    chunks = list(model.stream("q"))
-    finishing = next(
-        i
-        for i, chunk in enumerate(chunks)
-        if chunk.response_metadata.get("finish_reason")
+    emulator.add_replies(
+        [_broken_reply(CUT_ARGUMENTS, 3), _broken_reply('{"path": "a"}', 3)]
     )
-    for end in range(finishing + 1, len(chunks) + 1):
-        total = _sum(chunks[:end])
-        assert "write_file" not in [c["name"] for c in total.tool_calls]
+    chunks = list(model.stream("q"))
+    fragments = [c["args"] for chunk in chunks for c in chunk.tool_call_chunks]
+    assert "".join(fragments[:-1]) == '{"tz":"UTC"}' + CUT_ARGUMENTS
+    # The last chunk is langchain-core's own end marker.
+    assert chunks[-1].chunk_position == "last"
+    assert chunks[-2].tool_call_chunks == [
+        {"type": "tool_call_chunk", "name": None, "args": '"]', "id": None, "index": 1}
+    ]
+    valid = list(model.stream("q"))
+    assert not valid[-2].tool_call_chunks
+    assert [c["name"] for c in _sum(valid).tool_calls] == ["get_time", "write_file"]
