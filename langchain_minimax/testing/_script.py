@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["RecordedRequest", "Reply", "ToolCall", "dumps"]
@@ -120,6 +120,13 @@ class Reply:
             default) flags nothing. When streaming, the flags change from the
             chunk that carries `finish_reason` on, so earlier chunks report
             unflagged output.
+        cut_after: Cut the reply as MiniMax's `max_tokens` does, after this
+            many characters of output, counted over `reasoning`, then
+            `content`, then each tool call's arguments as sent: the text is
+            cut there (a cut call keeps its partial JSON arguments as a
+            string, as MiniMax sends them), calls that had not begun are
+            dropped, and `finish_reason` defaults to `"length"`. `None` (the
+            default), or a number past the end, cuts nothing.
 
     Example:
         ```python
@@ -127,6 +134,12 @@ class Reply:
 
         Reply(reasoning="Let me think.", content="Hi!")
         Reply(content="\n", tool_calls=[ToolCall("get_weather", {"city": "Paris"})])
+        # Cut at max_tokens inside the call's arguments: '{"city":"Pa'
+        Reply(
+            content="\n",
+            tool_calls=[ToolCall("get_weather", {"city": "Paris"})],
+            cut_after=12,
+        )
         ```
     """
 
@@ -148,12 +161,36 @@ class Reply:
     frame_bytes: int | None = None
     model: str | None = None
     output_sensitive_type: int = 0
+    cut_after: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("chunk_size", "frame_bytes"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name}={value!r} must be at least 1")
+        if self.cut_after is not None:
+            if self.cut_after < 0:
+                raise ValueError(f"cut_after={self.cut_after!r} must not be negative")
+            self._cut(self.cut_after)
+
+    def _cut(self, left: int) -> None:
+        """Cut the output after `left` characters (see `cut_after`), in place."""
+        total = len(self.reasoning) + len(self.content)
+        total += sum(len(call.arguments_json()) for call in self.tool_calls)
+        if left >= total:
+            return
+        self.reasoning, left = self.reasoning[:left], max(left - len(self.reasoning), 0)
+        self.content, left = self.content[:left], max(left - len(self.content), 0)
+        calls = []
+        for call in self.tool_calls:
+            if not left:
+                break
+            arguments = call.arguments_json()
+            calls.append(replace(call, arguments=arguments[:left]))
+            left = max(left - len(arguments), 0)
+        self.tool_calls = calls
+        if self.finish_reason is None:
+            self.finish_reason = "length"
 
     def sends_reasoning_details(self, model: Any) -> bool:
         """Whether split reasoning goes out as `reasoning_details` for `model`.

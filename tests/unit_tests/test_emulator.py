@@ -329,6 +329,51 @@ def test_explicit_finish_reason(emu: MiniMaxEmulator) -> None:
     assert post(emu, chat()).json()["choices"][0]["finish_reason"] == "length"
 
 
+CUT_CALLS = [ToolCall("get_time"), ToolCall("write_file", {"path": "a", "text": "b"})]
+
+
+@pytest.mark.parametrize(
+    ("cut_after", "arguments"),
+    [
+        (13, ["{}", '{"pat']),  # inside the second call's arguments
+        (6, []),  # inside the reasoning: no call began
+        (99, ["{}", '{"path":"a","text":"b"}']),  # past the end: nothing cut
+    ],
+)
+@pytest.mark.parametrize("stream", [False, True])
+def test_reply_cut_after_characters_as_max_tokens_cuts(
+    emu: MiniMaxEmulator, cut_after: int, arguments: list[str], stream: bool
+) -> None:
+    emu.add_reply(
+        Reply(
+            reasoning="think", content="\n", tool_calls=CUT_CALLS, cut_after=cut_after
+        )
+    )
+    response = post(emu, chat(stream=stream, reasoning_split=True))
+    finish = "tool_calls" if cut_after == 99 else "length"
+    if not stream:
+        choice = response.json()["choices"][0]
+        calls = choice["message"].get("tool_calls") or []
+        assert [c["function"]["arguments"] for c in calls] == arguments
+        assert choice["finish_reason"] == finish
+        return
+    chunks = response.chunks()
+    sent: dict[int, str] = {}
+    for chunk in chunks:
+        for fragment in delta_of(chunk).get("tool_calls") or []:
+            index = fragment["index"]
+            sent[index] = sent.get(index, "") + fragment["function"]["arguments"]
+    assert list(sent.values()) == arguments
+    finishes = [c["choices"][0].get("finish_reason") for c in chunks if c["choices"]]
+    assert [f for f in finishes if f] == [finish]
+    assert joined(chunks, "reasoning_content") == "think"[:cut_after]
+
+
+def test_cut_after_must_not_be_negative() -> None:
+    with pytest.raises(ValueError, match="cut_after=-1 must not be negative"):
+        Reply(content="x", cut_after=-1)
+
+
 # ---------------------------------------------------------------------------
 # streaming
 # ---------------------------------------------------------------------------
