@@ -152,7 +152,7 @@ def test_doc_pytest_blocks_pass(
     tests = len(re.findall(r"^def test_", source, re.MULTILINE))
     assert tests, f"{name}:{line} has no test function"
     pytester.makepyfile(**{f"test_{Path(name).stem}_{line}": source})
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=tests)
 
 

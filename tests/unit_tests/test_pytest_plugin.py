@@ -1,7 +1,10 @@
 """The `minimax_emulator` fixture, in a fresh project that only installs the package.
 
-`pytester` runs pytest in-process in an empty directory: no conftest, no
+`pytester` runs pytest in a new process in an empty directory: no conftest, no
 `pytest_plugins`; the fixture comes from the package's `pytest11` entry point.
+(Not in-process: that drops the modules the run imported from `sys.modules`
+afterwards, and the tests after it would see second copies of `httpx`'s and
+the package's classes.)
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def test_the_fixture_works_in_a_fresh_project(pytester: pytest.Pytester) -> None
             assert (body["model"], body["temperature"]) == ("MiniMax-M2.5", 0.5)
         """
     )
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
 
 
@@ -98,7 +101,7 @@ def test_each_test_gets_a_clean_emulator(pytester: pytest.Pytester) -> None:
             assert minimax_emulator.emulator.pending_replies == 0
         """
     )
-    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
 def test_importing_the_emulator_does_not_import_pytest() -> None:
@@ -107,3 +110,29 @@ def test_importing_the_emulator_does_not_import_pytest() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.split() == ["False"]
+
+
+def test_loading_the_plugin_does_not_import_the_chat_model() -> None:
+    """pytest loads the plugin in every run of a project that has the package:
+    it must not pay for `openai` and langchain-openai until a test uses them."""
+    code = (
+        "import sys, langchain_minimax.testing.pytest_plugin; "
+        "print(*(m in sys.modules for m in "
+        "('openai', 'langchain_openai', 'langchain_minimax.chat_models')))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert output.split() == ["False", "False", "False"]
+
+
+def test_public_names_load_on_first_use() -> None:
+    import langchain_minimax
+
+    assert langchain_minimax.ChatMiniMax.__module__ == "langchain_minimax.chat_models"
+    assert issubclass(
+        langchain_minimax.MiniMaxRateLimitError, langchain_minimax.MiniMaxError
+    )
+    assert set(dir(langchain_minimax)) >= set(langchain_minimax.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'ChatMinimax'"):
+        langchain_minimax.ChatMinimax  # noqa: B018
