@@ -28,9 +28,11 @@ timeout. So `root_client`, `client` and `ChatMiniMax` raise the same exception.
 resources of `ChatMiniMax(json_client=True)`: they return each completion and
 stream chunk as the JSON object the service sent instead of an SDK model.
 langchain-openai turns every SDK model straight back into that dict
-(`model_dump()`), and building the model is most of a streamed chunk's
-client-side cost; but instrumentation that reads the SDK's objects sees
-nothing. By default `client` is `root_client.chat.completions`.
+(`model_dump()`), so building it is wasted work; but instrumentation that
+reads the SDK's objects then sees nothing. By default `client` is
+`root_client.chat.completions`, and the clients build the SDK's chat objects
+with pydantic's strict validator, which is much faster than the SDK's own
+`construct` (see `_validated`).
 """
 
 from __future__ import annotations

@@ -300,13 +300,13 @@ class ChatMiniMax(ChatOpenAI):
 
     `True`: `create` returns each completion and stream chunk as the JSON dict
     MiniMax sent, skipping the SDK models that langchain-openai would dump
-    straight back to dicts; streaming costs about a third of the default per
-    chunk (docs/performance.md). It blinds instrumentation that reads the SDK's
-    objects: OpenTelemetry's `opentelemetry-instrumentation-openai-v2` and
-    Arize's `openinference-instrumentation-openai` then record no response
-    model, token counts, finish reasons or response id. `root_client` always
-    returns SDK objects; MiniMax's failures raise the same exceptions either
-    way.
+    straight back to dicts; streaming costs about a quarter less than the
+    default per chunk (docs/performance.md). It blinds instrumentation that
+    reads the SDK's objects: OpenTelemetry's
+    `opentelemetry-instrumentation-openai-v2` and Arize's
+    `openinference-instrumentation-openai` then record no response model,
+    token counts, finish reasons or response id. `root_client` always returns
+    SDK objects; MiniMax's failures raise the same exceptions either way.
     """
 
     model_config = ConfigDict(populate_by_name=True)
