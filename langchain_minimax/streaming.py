@@ -203,7 +203,7 @@ class StreamState:
         text = self._held + message.content  # type: ignore[operator]
         self._held = ""
         if self._phase == _START:
-            if text.startswith(THINK_OPEN) and (len(text) > len(_OPEN) or final):
+            if text.startswith(THINK_OPEN) and (len(text) > len(THINK_OPEN) or final):
                 self._phase = _THINKING
                 inner = text[len(THINK_OPEN) :]
                 if inner.startswith(FRAME):

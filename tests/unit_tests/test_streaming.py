@@ -289,6 +289,23 @@ def test_inline_tags_cut_anywhere(reasoning: str, answer: str, cuts: list[int]) 
     assert streamed.additional_kwargs["reasoning_content"] == reasoning
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    inner=st.text(alphabet="<>/thinkab \n", max_size=30),
+    cuts=cuts_strategy,
+)
+def test_inline_think_block_cut_by_max_tokens(inner: str, cuts: list[int]) -> None:
+    """A think block `max_tokens` cut before `</think>`: the same reasoning."""
+    content = "<think>" + inner
+    if "</think>" in content:
+        return
+    streamed = _stream(_chunks("", content, [], False, cuts, "length"))
+    invoked = _invoke(_full_response("", content, [], False, "length"))
+    _assert_same(streamed, invoked)
+    # Only the newline after <think> is framing: a cut block has no closing one.
+    assert invoked.additional_kwargs["reasoning_content"] == inner.removeprefix("\n")
+
+
 def test_one_char_chunks_reasoning_details_rebuilt_exactly() -> None:
     reasoning = "Let me think about a and and."
     chunks = _chunks(reasoning, "Done.", [], True, list(range(100)))
