@@ -213,7 +213,6 @@ class Reply:
         return "tool_calls" if self.tool_calls else "stop"
 
 
-@dataclass
 @dataclass(frozen=True)
 class RecordedRequest:
     """One HTTP request the emulator received, and the status it answered with.
