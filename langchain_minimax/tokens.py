@@ -35,11 +35,11 @@ from langchain_core.messages import AIMessage, convert_to_messages
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from langchain_minimax.reasoning import (
-    THINK_CLOSE,
-    THINK_OPEN,
+    ANSWER_SEPARATOR,
     attach_reasoning,
     reasoning_text_from_details,
     text_of,
+    think_block,
 )
 from langchain_minimax.request import apply_tool_rules
 
@@ -230,7 +230,7 @@ def _reasoning_text(message: Mapping[str, Any]) -> str:
     if not isinstance(reasoning, str):
         details = message.get("reasoning_details")
         reasoning = reasoning_text_from_details(details) if details else ""
-    return f"{THINK_OPEN}\n{reasoning}\n{THINK_CLOSE}\n\n" if reasoning else ""
+    return think_block(reasoning) + ANSWER_SEPARATOR if reasoning else ""
 
 
 def _message_parts(message: Mapping[str, Any], texts: list[str]) -> int:
