@@ -129,6 +129,7 @@ class MiniMaxEmulator:
         self._lock = threading.Lock()
         self._replies: deque[Reply] = deque()
         self._faults: deque[list[Any]] = deque()
+        self._initial_settings = (chunk_size, context_limit_tokens)
         self._initial_responder: Responder = responder or default_responder
         self._responder: Responder = self._initial_responder
         self._requests: list[RecordedRequest] = []
@@ -290,15 +291,17 @@ class MiniMaxEmulator:
     def reset(self) -> None:
         """Clear the reply and fault queues and the recorded requests.
 
-        The responder goes back to the one given to the constructor (or
-        `default_responder`). Tool-call id numbering
-        continues, so ids stay unique over the emulator's lifetime.
+        The responder, `chunk_size` and `context_limit_tokens` go back to the
+        constructor's (the responder's default is `default_responder`).
+        Tool-call id numbering continues, so ids stay unique over the
+        emulator's lifetime.
         """
         with self._lock:
             self._replies.clear()
             self._faults.clear()
             self._requests.clear()
             self._responder = self._initial_responder
+            self.chunk_size, self.context_limit_tokens = self._initial_settings
 
     # -- used by the server ----------------------------------------------------
 

@@ -1416,6 +1416,14 @@ def test_reset_clears_queues_and_responder(emu: MiniMaxEmulator) -> None:
     assert content.endswith(DEFAULT_CONTENT)
 
 
+def test_reset_restores_the_constructor_settings() -> None:
+    emu = MiniMaxEmulator(api_key=KEY, chunk_size=3, context_limit_tokens=5000)
+    emu.chunk_size = 1
+    emu.context_limit_tokens = 10
+    emu.reset()
+    assert (emu.chunk_size, emu.context_limit_tokens) == (3, 5000)
+
+
 # ---------------------------------------------------------------------------
 # lifecycle, CLI, import hygiene
 # ---------------------------------------------------------------------------

@@ -96,9 +96,11 @@ def test_each_test_gets_a_clean_emulator(pytester: pytest.Pytester) -> None:
         test_leftover="""
         def test_leaves_a_reply(minimax_emulator):
             minimax_emulator.emulator.add_reply("unused")
+            minimax_emulator.emulator.chunk_size = 1
 
         def test_does_not_see_it(minimax_emulator):
             assert minimax_emulator.emulator.pending_replies == 0
+            assert minimax_emulator.emulator.chunk_size == 8
         """
     )
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
