@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote_to_bytes, urlparse
 
 from langchain_core.messages import BaseMessage
 
@@ -43,7 +43,8 @@ def video_part(block: Mapping[str, Any], where: str) -> dict[str, Any]:
     """The `video_url` content part for a standard `video` block.
 
     Args:
-        block: `{"type": "video", "url": ...}` or `{"type": "video",
+        block: `{"type": "video", "url": ...}` (a public URL, or a `data:` URL
+            checked like base64 data) or `{"type": "video",
             "base64": ..., "mime_type": "video/mp4"}` (also the older
             `source_type`/`data` form), with optional `extras` holding `fps`,
             `detail` or `max_long_side_pixel`, which are passed on.
@@ -55,24 +56,22 @@ def video_part(block: Mapping[str, Any], where: str) -> dict[str, Any]:
 
     Raises:
         ValueError: For a block with neither URL nor base64 data, a container
-            MiniMax-M3 fails on (MOV, MKV, AVI), or base64 data over 50 MB.
+            MiniMax-M3 fails on (MOV, MKV, AVI; by `mime_type`, the URL's file
+            extension or a `data:` URL's media type), or base64 data or a
+            `data:` URL over 50 MB (decoded).
     """
     mime_type = str(block.get("mime_type") or "")
     url = block.get("url")
     data = block.get("base64") or block.get("data")
-    if isinstance(url, str) and url:
+    if isinstance(url, str) and urlparse(url).scheme == "data":
+        _check_data_url(url, mime_type, where)
+    elif isinstance(url, str) and url:
         suffix = urlparse(url).path.rpartition(".")[2].lower()
         _check_container(mime_type or f".{suffix}", where)
     elif isinstance(data, str) and data:
         mime_type = mime_type or "video/mp4"
         _check_container(mime_type, where)
-        size = len(data) * 3 // 4 - data[-2:].count("=")
-        if size > MAX_VIDEO_BYTES:
-            msg = (
-                f"{where} has a {size / 2**20:.1f} MB base64 video; MiniMax takes "
-                "at most 50 MB. Pass a URL, or a shorter or smaller video."
-            )
-            raise ValueError(msg)
+        _check_size(_base64_size(data), "base64 video", where)
         url = f"data:{mime_type};base64,{data}"
     else:
         msg = (
@@ -83,6 +82,38 @@ def video_part(block: Mapping[str, Any], where: str) -> dict[str, Any]:
     extras = block.get("extras") or {}
     options = {key: extras[key] for key in VIDEO_OPTIONS if key in extras}
     return {"type": "video_url", "video_url": {"url": url, **options}}
+
+
+def _check_data_url(url: str, mime_type: str, where: str) -> None:
+    """Check a `data:<mime type>[;base64],<payload>` URL (RFC 2397) as base64.
+
+    Both the block's `mime_type` and the URL's own are checked, and the size
+    is computed from the payload's length, without decoding it.
+    """
+    header, _, payload = url.partition(",")
+    media_type, *params = header.partition(":")[2].split(";")
+    for kind in (mime_type, media_type):
+        if kind:
+            _check_container(kind.strip(), where)
+    if params and params[-1].strip().lower() == "base64":
+        size = _base64_size(payload)
+    else:
+        size = len(unquote_to_bytes(payload))
+    _check_size(size, "video in a data: URL", where)
+
+
+def _base64_size(data: str) -> int:
+    """The decoded size of base64 `data`, in bytes, without decoding it."""
+    return len(data) * 3 // 4 - data[-2:].count("=")
+
+
+def _check_size(size: int, what: str, where: str) -> None:
+    if size > MAX_VIDEO_BYTES:
+        msg = (
+            f"{where} has a {size / 2**20:.1f} MB {what}; MiniMax takes at most "
+            "50 MB. Pass a public URL, or a shorter or smaller video."
+        )
+        raise ValueError(msg)
 
 
 def _check_container(kind: str, where: str) -> None:

@@ -312,6 +312,33 @@ BAD_VIDEOS: dict[str, tuple[str, dict[str, Any], str]] = {
         {"type": "video", "base64": "A" * (50 * 2**20 // 3 * 4 + 8)},
         "50.0 MB base64 video; MiniMax takes at most 50 MB",
     ),
+    "MOV in a data URL": (
+        "MiniMax-M3",
+        {"type": "video", "url": "data:video/quicktime;base64,AAAA"},
+        "MOV video .video/quicktime.",
+    ),
+    "MKV by MIME type on a data URL": (
+        "MiniMax-M3",
+        {
+            "type": "video",
+            "url": "data:video/mp4;base64,AAAA",
+            "mime_type": "video/x-matroska",
+        },
+        "MKV video",
+    ),
+    "over 50 MB in a data URL": (
+        "MiniMax-M3",
+        {
+            "type": "video",
+            "url": "data:video/mp4;base64," + "A" * (50 * 2**20 // 3 * 4 + 8),
+        },
+        "50.0 MB video in a data: URL; MiniMax takes at most 50 MB",
+    ),
+    "over 50 MB in a percent-encoded data URL": (
+        "MiniMax-M3",
+        {"type": "video", "url": "data:video/mp4," + "%00" * (50 * 2**20 + 1)},
+        "50.0 MB video in a data: URL",
+    ),
     "file id": (
         "MiniMax-M3",
         {"type": "video", "file_id": "file-1"},
@@ -329,6 +356,21 @@ def test_bad_videos_are_rejected_before_sending(
     with pytest.raises(ValueError, match=match):
         make_model(model=model_name).invoke([message])
     assert emulator.requests == []
+
+
+def test_a_video_data_url_is_sent_as_is(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    url = "data:video/mp4;base64,AAAAIGZ0eXBpc29t"
+    emulator.add_reply(Reply(content="A pony."))
+    make_model(model="MiniMax-M3").invoke(
+        [HumanMessage([{"type": "video", "url": url}, "What happens?"])]
+    )
+    [body] = _bodies(emulator)
+    assert body["messages"][0]["content"][0] == {
+        "type": "video_url",
+        "video_url": {"url": url},
+    }
 
 
 def test_video_blocks_are_counted_like_the_parts_sent(make_model: Any) -> None:
@@ -350,6 +392,10 @@ def test_the_50_mb_cap_counts_decoded_bytes() -> None:
     assert part["video_url"]["url"] == f"data:video/mp4;base64,{at_cap}"
     with pytest.raises(ValueError, match="at most 50 MB"):
         video_part({"type": "video", "base64": "A" * length}, "m")
+    url = f"data:video/mp4;base64,{at_cap}"
+    assert video_part({"type": "video", "url": url}, "m")["video_url"]["url"] == url
+    with pytest.raises(ValueError, match="at most 50 MB"):
+        video_part({"type": "video", "url": url[:-1] + "A"}, "m")
 
 
 # --- MiniMax-M3's reasoning_content --------------------------------------------
