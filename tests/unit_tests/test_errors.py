@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx2 as httpx
 import openai
 import pytest
 from langchain_core.exceptions import (
@@ -23,8 +24,7 @@ from langchain_core.exceptions import (
     ModelRateLimitError,
     ModelTimeoutError,
 )
-from langchain_openai._compat import httpx
-from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from langchain_openai import StreamChunkTimeoutError
 from langchain_openai.chat_models.base import OpenAITimeoutError
 
 import langchain_minimax

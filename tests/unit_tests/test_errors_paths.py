@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import httpx2 as sdk_httpx
 import openai
 import pytest
 from langchain_core.exceptions import ModelTimeoutError
-from langchain_openai._compat import httpx as sdk_httpx
 
 from langchain_minimax import (
     ChatMiniMax,

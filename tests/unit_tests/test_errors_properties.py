@@ -14,11 +14,14 @@ import json
 from collections import Counter
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, AIMessageChunk
-from langchain_openai._compat import httpx
+
+# The SDK's own unvalidated construction, as its client applies it to any body;
+# a test may use it, the package may not (tests/unit_tests/test_upstream.py).
 from openai._models import construct_type
 from openai.types.chat import ChatCompletion
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import httpx2 as sdk_httpx
 import openai
 import pytest
 from langchain_core.exceptions import (
@@ -30,8 +31,7 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 from langchain_core.messages import AIMessageChunk, BaseMessage
-from langchain_openai._compat import httpx as sdk_httpx
-from langchain_openai.chat_models._client_utils import StreamChunkTimeoutError
+from langchain_openai import StreamChunkTimeoutError
 
 from langchain_minimax import (
     ChatMiniMax,
