@@ -14,13 +14,12 @@ an import should not pay.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import openai
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
 from langchain_minimax._failures import CallContext, read_failure
@@ -32,25 +31,9 @@ if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
 
-def _object_or_invalid(arguments: str) -> str:
-    """Reject tool-call arguments that are JSON but not an object.
-
-    Text that is not JSON is kept: langchain-openai makes it an invalid tool
-    call. A JSON array or number would be read as the call's arguments.
-    """
-    try:
-        parsed = json.loads(arguments)
-    except ValueError:
-        return arguments
-    if parsed and not isinstance(parsed, dict):
-        msg = "are JSON but not a JSON object"
-        raise ValueError(msg)
-    return arguments
-
-
 class _Function(TypedDict):
     name: str
-    arguments: Annotated[str, AfterValidator(_object_or_invalid)]
+    arguments: str
 
 
 class _FunctionFragment(TypedDict):
@@ -159,7 +142,7 @@ _EXPECTED = {
 }
 
 
-def _kind(value: object) -> str:
+def json_kind(value: object) -> str:
     """What a JSON value is, in words (`a string`, `null`, ...)."""
     if value is None:
         return "null"
@@ -194,7 +177,7 @@ def _problem(error: ErrorDetails, what: str, *, streamed: bool) -> str:
             return (
                 f"{what} has {error['ctx']['actual_length']} choices; MiniMax sends one"
             )
-        return f"{what} has {_kind(value)} for {_path(loc)}" + (
+        return f"{what} has {json_kind(value)} for {_path(loc)}" + (
             ", not a list" if len(loc) == 1 else ", not an object"
         )
     if loc[-1] == "finish_reason" and not streamed:
@@ -214,7 +197,7 @@ def _problem(error: ErrorDetails, what: str, *, streamed: bool) -> str:
         return f"{path} {error['ctx']['error']}"
     if kind == "literal_error":
         return f"{path} is {value!r}, not {error['ctx']['expected']}"
-    return f"{path} is {_kind(value)}, not {_EXPECTED.get(kind, 'usable')}"
+    return f"{path} is {json_kind(value)}, not {_EXPECTED.get(kind, 'usable')}"
 
 
 def check_parsed(data: object, request: httpx.Request, *, streamed: bool) -> None:
@@ -233,7 +216,7 @@ def check_parsed(data: object, request: httpx.Request, *, streamed: bool) -> Non
         return
     what = "a stream chunk" if streamed else "a response body"
     raise MiniMaxResponseError(
-        f"MiniMax sent {what} that is {_kind(data)}, not a JSON object "
+        f"MiniMax sent {what} that is {json_kind(data)}, not a JSON object "
         f"[from {request.url.host}]",
         request,
         body=data,
@@ -256,8 +239,9 @@ def check_completion(response: object, context: CallContext) -> dict[str, Any]:
             failure (`base_resp` or an error envelope).
         MiniMaxResponseError: If the body is not a usable chat completion: not
             a JSON object, no choices, a field LangChain reads of the wrong
-            type, a message not from the assistant, tool-call arguments that
-            are JSON but not an object, or a choice without `finish_reason`.
+            type, a message not from the assistant, or a choice without
+            `finish_reason`. (Tool-call arguments that are not a JSON object
+            make an invalid tool call, not an error: see `tool_calls`.)
     """
     body: object = (
         wire_dict(response) if isinstance(response, openai.BaseModel) else response
@@ -299,7 +283,7 @@ def check_chunk(chunk: object, context: Callable[[], CallContext]) -> None:
     """
     if not isinstance(chunk, dict):
         raise context().response_error(
-            f"MiniMax sent a stream chunk that is {_kind(chunk)}, not an object",
+            f"MiniMax sent a stream chunk that is {json_kind(chunk)}, not an object",
             chunk,
         )
     failure = read_failure(chunk)

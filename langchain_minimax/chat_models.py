@@ -73,7 +73,7 @@ from langchain_minimax.response import (
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tokens import count_request, token_offsets
-from langchain_minimax.tool_calls import invalidate_cut_call
+from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.video import with_video_parts
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
@@ -743,11 +743,13 @@ class ChatMiniMax(ChatOpenAI):
         generation_info: dict | None = None,
     ) -> ChatResult:
         body = check_completion(response, self._call_context())
-        result = super()._create_chat_result(response, generation_info)
+        result = super()._create_chat_result(
+            readable_response(response, body), generation_info
+        )
         moderation = read_moderation(body)
         for generation, choice in zip(result.generations, body["choices"], strict=True):
             annotate_message(generation.message, choice["message"])
-            invalidate_cut_call(cast("AIMessage", generation.message), choice)
+            split_calls(cast("AIMessage", generation.message), choice)
             if moderation:
                 generation.message.response_metadata[MODERATION] = moderation
         if result.llm_output is not None:

@@ -19,23 +19,31 @@ is then the raw arguments followed by that marker, and the call is never in
 `tool_calls`. Valid calls are not touched and stream as they arrive.
 
 The last call of a reply cut at `max_tokens` with empty arguments was cut
-before they began; langchain-openai reads empty arguments as `{}`, so
-`invalidate_cut_call` makes it invalid for `invoke`, and the stream marks it
-like the others.
+before they began, and arguments that are JSON but not an object (`null`,
+`0`, `false`, `[]`, `"x"`, `[1, 2]`) name no arguments; langchain-openai
+reads the first and the falsy ones as `{}` and fails the whole message on the
+others, so `readable_response` hands it such calls with empty arguments and
+`split_calls` makes them invalid for `invoke`, with the raw arguments. The
+stream marks a cut call like the others; the sum never makes a non-object
+into a valid call.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from copy import deepcopy
 from typing import Any
 
+import openai
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.tool import (
     ToolCallChunk,
     invalid_tool_call,
     tool_call_chunk,
 )
+
+from langchain_minimax._response_shape import json_kind
 
 REPAIR_STOPS = ("]", "}", '"]', '"}', ' "]', ' "}')
 """The markers tried, shortest first: `]` or `}` outside a string (whichever
@@ -52,7 +60,8 @@ def arguments_valid(arguments: str | None, *, cut: bool = False) -> bool:
 
     langchain-openai parses them with `json.loads(..., strict=False)`; empty or
     missing arguments mean `{}`, except for the last call of a reply cut at
-    `max_tokens`, which was cut before its arguments began.
+    `max_tokens`, which was cut before its arguments began. JSON that is not
+    an object (`null`, `[1, 2]`, ...) is not a call's named arguments.
 
     Args:
         arguments: A call's `function.arguments` as received, all fragments
@@ -63,10 +72,21 @@ def arguments_valid(arguments: str | None, *, cut: bool = False) -> bool:
     if not arguments:
         return not cut
     try:
-        json.loads(arguments, strict=False)
+        parsed = json.loads(arguments, strict=False)
     except ValueError:
         return False
-    return True
+    return isinstance(parsed, dict)
+
+
+def _not_an_object(arguments: str | None) -> str | None:
+    """What the arguments are, if JSON but not an object (`a list`, ...)."""
+    if not arguments:
+        return None
+    try:
+        parsed = json.loads(arguments, strict=False)
+    except ValueError:
+        return None
+    return None if isinstance(parsed, dict) else json_kind(parsed)
 
 
 def summed_call_valid(arguments: str) -> bool:
@@ -144,38 +164,119 @@ class CallArguments:
         ]
 
 
-def invalidate_cut_call(message: AIMessage, choice: Mapping[str, Any]) -> None:
-    """Move a call cut before its arguments from `tool_calls` to invalid, in place.
+def _raw_calls(choice: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return (choice.get("message") or {}).get("tool_calls") or []
 
-    langchain-openai reads empty arguments as `{}`, a valid call; in a reply
-    cut at `max_tokens` the last call with empty arguments was cut before they
-    began (see `arguments_valid`).
+
+def _arguments(raw_call: Mapping[str, Any]) -> str | None:
+    arguments: str | None = (raw_call.get("function") or {}).get("arguments")
+    return arguments
+
+
+def readable_response(
+    response: dict[str, Any] | openai.BaseModel, body: Mapping[str, Any]
+) -> dict[str, Any] | openai.BaseModel:
+    """The response for `ChatOpenAI` to read, with non-object arguments empty.
+
+    langchain-openai builds a tool call of any JSON and fails the whole
+    message when it is not an object (`null`, `0`, `false` and `[]` it reads
+    as `{}`). Such arguments are blanked on a copy, so the message is built;
+    `split_calls` then makes those calls invalid with their raw arguments.
 
     Args:
-        message: The message `ChatOpenAI` built from `choice`.
+        response: The response as the client returned it.
+        body: The same response as a dict (see `check_completion`).
+
+    Returns:
+        `response` itself if no call's arguments are JSON but not an object,
+        else a deep copy of it with those arguments `""`.
+    """
+    blanked = [
+        (choice, call)
+        for choice, wire_choice in enumerate(body["choices"])
+        for call, raw in enumerate(_raw_calls(wire_choice))
+        if _not_an_object(_arguments(raw))
+    ]
+    if not blanked:
+        return response
+    readable = (
+        deepcopy(response)
+        if isinstance(response, dict)
+        else response.model_copy(deep=True)
+    )
+    for choice, call in blanked:
+        message = _field(_field(readable, "choices")[choice], "message")
+        function = _field(_field(message, "tool_calls")[call], "function")
+        if isinstance(function, dict):
+            function["arguments"] = ""
+        else:
+            function.arguments = ""
+    return readable
+
+
+def _field(node: Any, name: str) -> Any:
+    """A dict's item or an `openai` model's attribute."""
+    return node[name] if isinstance(node, dict) else getattr(node, name)
+
+
+def _why_invalid(arguments: str | None, *, cut: bool) -> str | None:
+    if kind := _not_an_object(arguments):
+        return (
+            f"The arguments are JSON but not a JSON object ({kind}), so they "
+            "name no arguments."
+        )
+    if cut and not arguments:
+        return (
+            "The reply was cut at max_tokens (finish_reason 'length') "
+            "before this call's arguments."
+        )
+    return None
+
+
+def split_calls(message: AIMessage, choice: Mapping[str, Any]) -> None:
+    """Move the calls `invoke` must not run to `invalid_tool_calls`, in place.
+
+    Those are the calls whose arguments are JSON but not an object, and, in a
+    reply cut at `max_tokens`, a last call with empty arguments (see
+    `arguments_valid`; langchain-openai reads empty arguments as `{}`). Each
+    becomes an invalid call with the raw arguments and an `error` saying why;
+    all invalid calls stay in the order they were received.
+
+    Args:
+        message: The message `ChatOpenAI` built from `choice` as
+            `readable_response` gave it.
         choice: The response choice as received.
     """
-    if choice.get("finish_reason") != CUT_FINISH_REASON:
-        return
-    raw_calls = (choice.get("message") or {}).get("tool_calls") or []
+    raw_calls = _raw_calls(choice)
     if not raw_calls:
         return
-    raw = raw_calls[-1]
-    function = raw.get("function") or {}
-    arguments = function.get("arguments")
-    if arguments:  # langchain-openai judged these itself
-        return
-    # Parsed in order, the last raw call, valid as `{}`, is the last tool call.
-    if not message.tool_calls or message.tool_calls[-1]["id"] != raw.get("id"):
-        return
-    message.tool_calls = message.tool_calls[:-1]
-    message.invalid_tool_calls = [
-        *message.invalid_tool_calls,
-        invalid_tool_call(
-            name=function.get("name"),
-            args=arguments or "",
-            id=raw.get("id"),
-            error="The reply was cut at max_tokens (finish_reason 'length') "
-            "before this call's arguments.",
-        ),
-    ]
+    cut = choice.get("finish_reason") == CUT_FINISH_REASON
+    valid = iter(message.tool_calls)
+    invalid = iter(message.invalid_tool_calls)
+    tool_calls = []
+    invalid_calls = []
+    blanked = False
+    for position, raw in enumerate(raw_calls):
+        arguments = _arguments(raw)
+        if _not_an_object(arguments):
+            blanked = True
+        elif not arguments_valid(arguments):  # langchain-openai's own verdict
+            invalid_calls.append(next(invalid))
+            continue
+        call = next(valid)
+        error = _why_invalid(arguments, cut=cut and position == len(raw_calls) - 1)
+        if error is None:
+            tool_calls.append(call)
+        else:
+            invalid_calls.append(
+                invalid_tool_call(
+                    name=(raw.get("function") or {}).get("name"),
+                    args=arguments or "",
+                    id=raw.get("id"),
+                    error=error,
+                )
+            )
+    message.tool_calls = tool_calls
+    message.invalid_tool_calls = invalid_calls
+    if blanked:  # as received, not as `readable_response` blanked them
+        message.additional_kwargs["tool_calls"] = list(raw_calls)

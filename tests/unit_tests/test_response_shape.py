@@ -109,10 +109,6 @@ BAD_COMPLETIONS: dict[str, tuple[Any, str]] = {
     ),
     "not_assistant": (completion(role="user"), "message.role is 'user'"),
     "no_role": (completion(role=None), "message.role is None"),
-    "arguments_not_object": (
-        completion(tool_calls=[{"function": {"name": "f", "arguments": "5"}}]),
-        "arguments are JSON but not a JSON object",
-    ),
     "no_function": (completion(tool_calls=[{"id": "c"}]), "function is null"),
     "usage_text": ({**completion(), "usage": {"prompt_tokens": "3"}}, "usage.prompt"),
     "model_number": ({**completion(), "model": 5}, "the response.model is a number"),

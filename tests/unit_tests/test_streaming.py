@@ -4,7 +4,8 @@ The property tests cut random reasoning, answer and tool-call texts at random
 boundaries into MiniMax-shaped chunk dicts (every reasoning fragment repeating
 type/id/format, as the service does), run them through ChatMiniMax's chunk
 conversion and the per-stream state, add the chunks with the standard `+`, and
-compare with the message built from the equivalent non-streamed response.
+compare with what `invoke` makes of the equivalent non-streamed response, sent
+through the model's real `openai` client (response checks included).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk
+from langchain_openai._compat import httpx
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.streaming import StreamState
@@ -174,8 +176,15 @@ def _with_metadata(generation: GenerationT) -> GenerationT:
 
 
 def _invoke(response: dict[str, Any]) -> AIMessage:
-    generation = MODEL._create_chat_result(response).generations[0]
-    message = _with_metadata(generation).message
+    """`invoke` over a transport that answers with `response`."""
+    model = ChatMiniMax(
+        api_key="k",
+        max_retries=0,
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=response))
+        ),
+    )
+    message = model.invoke("q")
     assert isinstance(message, AIMessage)
     return message
 
@@ -226,6 +235,10 @@ def _parses(text: str) -> bool:
     return True
 
 
+def _non_object(text: str | None) -> bool:
+    return text is not None and _parses(text) and not text.lstrip().startswith("{")
+
+
 cut_args = st.tuples(json_args, st.integers(min_value=0)).map(
     lambda pair: pair[0][: pair[1] % len(pair[0])]
 )
@@ -235,10 +248,16 @@ not_json_args = st.one_of(
     json_args.map(lambda args: args + " " + args),
 ).filter(lambda text: not _parses(text))
 """Arguments that are not JSON: brackets and quotes in any order, two objects."""
+non_object_args = st.one_of(
+    st.sampled_from(["null", "0", "false", "true", "[]", '""', '"x"', "[1, 2]"]),
+    st.lists(st.integers(), max_size=2).map(json.dumps),
+    st.text(max_size=5).map(json.dumps),
+)
+"""Arguments that are JSON but not an object, falsy ones included."""
 calls_strategy = st.lists(
     st.tuples(
         st.sampled_from(["get_weather", "add"]),
-        st.one_of(json_args, cut_args, not_json_args),
+        st.one_of(json_args, cut_args, not_json_args, non_object_args),
     ),
     max_size=3,
 )
@@ -265,12 +284,16 @@ def test_stream_adds_up_to_invoke(
     """Any reply, cut anywhere, sums to what `invoke` gives.
 
     The replies mix reasoning in both modes, parallel tool calls and arguments
-    that are valid, cut short or not JSON at all; a broken call is never valid
-    in the sum.
+    that are valid, cut short, not JSON at all or JSON but not an object; a
+    broken call is never valid, in the sum or from `invoke`.
     """
     streamed = _stream(_chunks(reasoning, answer, calls, split, cuts, finish))
     invoked = _invoke(_full_response(reasoning, answer, calls, split, finish))
     _assert_same(streamed, invoked)
+    # Arguments that are JSON but not an object are invalid calls, kept raw.
+    assert [
+        call["args"] for call in invoked.invalid_tool_calls if _non_object(call["args"])
+    ] == [args for _, args in calls if _non_object(args)]
 
 
 @settings(max_examples=80, deadline=None)
