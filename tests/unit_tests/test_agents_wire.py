@@ -454,6 +454,40 @@ async def test_create_agent_never_executes_a_cut_tool_call(
     assert "call_function_5_2" in answered
 
 
+@pytest.mark.parametrize("arguments", ["null", "[]", "[1, 2]"])
+@pytest.mark.parametrize(
+    "how", ["invoke", "ainvoke", "stream_messages", "astream_messages"]
+)
+async def test_create_agent_never_executes_a_call_whose_arguments_are_not_an_object(
+    emulator: MiniMaxEmulator, make_model: Any, arguments: str, how: str
+) -> None:
+    """`get_time` takes no arguments, so `null` read as `{}` would run it."""
+    executed, tools = recording_tools()
+    emulator.add_replies(
+        [
+            Reply(
+                reasoning=reasoning(0),
+                content="\n",
+                tool_calls=[
+                    ToolCall("write_file", {"path": "a.txt", "text": "hi"}),
+                    ToolCall("get_time", arguments, id="call_function_6_2"),
+                ],
+                chunk_size=3,
+            ),
+            Reply(reasoning=reasoning(1), content="Written; no time."),
+        ]
+    )
+    agent = create_agent(make_model(), tools, system_prompt=SYSTEM)
+    await run_agent(agent, [WRITE_REQUEST], how)
+    assert executed == [("write_file", {"path": "a.txt", "text": "hi"})]
+    # create_agent answers the invalid call with an error, and MiniMax accepted that.
+    assert [r.response_status for r in emulator.requests] == [200, 200]
+    answered = [
+        m["tool_call_id"] for m in emulator.requests[1].messages if m["role"] == "tool"
+    ]
+    assert "call_function_6_2" in answered
+
+
 @pytest.mark.parametrize("how", ["invoke", "stream_messages"])
 @pytest.mark.parametrize("form", ["create_react_agent", "state_graph"])
 async def test_agents_without_invalid_call_handling_stop_before_resending(

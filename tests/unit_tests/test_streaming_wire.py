@@ -353,7 +353,8 @@ NOT_JSON = '{"path": "conf/app.conf"} {"text": "line1"}'
 def _broken_reply(arguments: str, size: int) -> Reply:
     """A valid call, then one with broken `arguments`.
 
-    Cut by `length` (also before the arguments began), or not JSON.
+    Cut by `length` (also before the arguments began), not JSON, or JSON but
+    not an object.
     """
     return Reply(
         reasoning=REASONING,
@@ -362,7 +363,7 @@ def _broken_reply(arguments: str, size: int) -> Reply:
             ToolCall("get_time", {"tz": "UTC"}, id="call_function_9_1"),
             ToolCall("write_file", arguments, id="call_function_9_2"),
         ],
-        finish_reason=None if arguments == NOT_JSON else "length",
+        finish_reason="length" if arguments in (CUT_ARGUMENTS, "") else None,
         chunk_size=size,
     )
 
@@ -452,3 +453,60 @@ def test_broken_tool_call_marked_on_a_last_chunk_of_its_own(
     valid = list(model.stream("q"))
     assert not valid[-2].tool_call_chunks
     assert [c["name"] for c in _sum(valid).tool_calls] == ["get_time", "write_file"]
+
+
+NON_OBJECTS = ["null", "0", "false", "[]", '""', '"x"', "[1, 2]", "3"]
+"""Arguments that are JSON but not an object: falsy ones included."""
+
+
+def _assert_non_object_call_invalid(message: AIMessage, arguments: str) -> None:
+    """The whole message is kept; the non-object call is invalid, raw."""
+    assert message.content == "\n"
+    assert message.additional_kwargs["reasoning_content"] == REASONING
+    assert message.tool_calls == [
+        {
+            "name": "get_time",
+            "args": {"tz": "UTC"},
+            "id": "call_function_9_1",
+            "type": "tool_call",
+        }
+    ]
+    [invalid] = message.invalid_tool_calls
+    assert (invalid["name"], invalid["id"], invalid["args"]) == (
+        "write_file",
+        "call_function_9_2",
+        arguments,
+    )
+    assert message.response_metadata["finish_reason"] == "tool_calls"
+
+
+@pytest.mark.parametrize("arguments", NON_OBJECTS)
+@pytest.mark.parametrize("size", [1, 200])
+def test_non_object_arguments_are_an_invalid_call(
+    emulator: MiniMaxEmulator, make_model: Any, arguments: str, size: int
+) -> None:
+    """`invoke`, the summed stream and `streaming=True` agree: never executable."""
+    emulator.add_replies([_broken_reply(arguments, size)] * 3)
+    invoked = make_model().invoke("q")
+    _assert_non_object_call_invalid(invoked, arguments)
+    error = invoked.invalid_tool_calls[0]["error"]
+    assert error is not None
+    assert "JSON but not a JSON object" in error
+    # The raw calls as received stay where langchain-openai keeps them.
+    assert [
+        call["function"]["arguments"]
+        for call in invoked.additional_kwargs["tool_calls"]
+    ] == ['{"tz":"UTC"}', arguments]
+    _assert_non_object_call_invalid(_sum(list(make_model().stream("q"))), arguments)
+    _assert_non_object_call_invalid(make_model(streaming=True).invoke("q"), arguments)
+
+
+@pytest.mark.parametrize("arguments", ["null", "[1, 2]"])
+async def test_non_object_arguments_are_an_invalid_call_async(
+    emulator: MiniMaxEmulator, make_model: Any, arguments: str
+) -> None:
+    emulator.add_replies([_broken_reply(arguments, 4)] * 2)
+    model: ChatMiniMax = make_model()
+    _assert_non_object_call_invalid(await model.ainvoke("q"), arguments)
+    streamed = _sum([chunk async for chunk in model.astream("q")])
+    _assert_non_object_call_invalid(streamed, arguments)
