@@ -119,9 +119,7 @@ def _usage(reply: Reply, messages: Any) -> dict[str, Any]:
         reasoning = len(reply.reasoning) // 4 + 1 if reply.reasoning else 0
     completion = reply.completion_tokens
     if completion is None:
-        chars = len(reply.content) + len(reply.reasoning)
-        chars += sum(len(call.arguments_json()) for call in reply.tool_calls)
-        completion = max(chars // 4 + 1, reasoning)
+        completion = max(reply.output_chars() // 4 + 1, reasoning)
     usage: dict[str, Any] = {
         "total_tokens": prompt + completion,
         "total_characters": 0,

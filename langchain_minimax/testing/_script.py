@@ -126,7 +126,8 @@ class Reply:
             cut there (a cut call keeps its partial JSON arguments as a
             string, as MiniMax sends them), calls that had not begun are
             dropped, and `finish_reason` defaults to `"length"`. `None` (the
-            default), or a number past the end, cuts nothing.
+            default), or a number past the end, cuts nothing. Without it, the
+            request's own limit cuts the reply (`within_token_limit`).
 
     Example:
         ```python
@@ -173,11 +174,45 @@ class Reply:
                 raise ValueError(f"cut_after={self.cut_after!r} must not be negative")
             self._cut(self.cut_after)
 
+    def output_chars(self) -> int:
+        """Count the characters of output that `cut_after` and usage count.
+
+        Returns:
+            Characters of `reasoning`, `content` and each tool call's arguments
+            as sent.
+        """
+        total = len(self.reasoning) + len(self.content)
+        return total + sum(len(call.arguments_json()) for call in self.tool_calls)
+
+    def within_token_limit(self, limit: int | None) -> Reply:
+        """Return this reply as MiniMax sends it under an output-token limit.
+
+        The request's `max_completion_tokens` (else `max_tokens`) bounds the
+        output, thinking included (minimax-api.md). A reply the emulator counts
+        as more than `limit` completion tokens (`output_chars() // 4 + 1`, see
+        above) is cut as `cut_after` cuts it, after `4 * limit - 1`
+        characters, the most that count as `limit` tokens: `finish_reason`
+        becomes `"length"` and `completion_tokens` equals `limit`.
+
+        Args:
+            limit: The output-token limit, a positive integer; `None` for none.
+
+        Returns:
+            This reply unchanged when it fits, has no limit, or scripts its own
+            `cut_after` or `completion_tokens`; else the cut copy.
+        """
+        if (
+            limit is None
+            or self.cut_after is not None
+            or self.completion_tokens is not None
+            or self.output_chars() // 4 + 1 <= limit
+        ):
+            return self
+        return replace(self, cut_after=4 * limit - 1)
+
     def _cut(self, left: int) -> None:
         """Cut the output after `left` characters (see `cut_after`), in place."""
-        total = len(self.reasoning) + len(self.content)
-        total += sum(len(call.arguments_json()) for call in self.tool_calls)
-        if left >= total:
+        if left >= self.output_chars():
             return
         self.reasoning, left = self.reasoning[:left], max(left - len(self.reasoning), 0)
         self.content, left = self.content[:left], max(left - len(self.content), 0)

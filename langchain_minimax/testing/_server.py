@@ -349,6 +349,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 and thinking.get("type") == "disabled"
             ):
                 reply = dataclasses.replace(reply, reasoning="")
+            if isinstance(reply, Reply):
+                limit = body.get("max_completion_tokens", body.get("max_tokens"))
+                reply = reply.within_token_limit(limit)
             for call in reply.tool_calls if isinstance(reply, Reply) else []:
                 call.arguments_json()
         except Exception as exc:

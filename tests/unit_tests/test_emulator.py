@@ -369,6 +369,46 @@ def test_reply_cut_after_characters_as_max_tokens_cuts(
     assert joined(chunks, "reasoning_content") == "think"[:cut_after]
 
 
+@pytest.mark.parametrize(
+    ("limits", "content", "finish", "completion_tokens"),
+    [
+        ({"max_tokens": 3}, "x" * 11, "length", 3),  # len // 4 + 1 tokens
+        ({"max_completion_tokens": 2, "max_tokens": 9}, "x" * 7, "length", 2),
+        ({"max_tokens": 6}, "x" * 20, "stop", 6),  # fits: nothing cut
+    ],
+)
+@pytest.mark.parametrize("stream", [False, True])
+def test_max_tokens_cuts_the_reply(
+    emu: MiniMaxEmulator,
+    limits: dict[str, int],
+    content: str,
+    finish: str,
+    completion_tokens: int,
+    stream: bool,
+) -> None:
+    emu.add_reply(Reply(content="x" * 20))
+    extra = {"stream_options": {"include_usage": True}} if stream else {}
+    response = post(emu, chat(stream=stream, **limits, **extra))
+    if stream:
+        chunks = response.chunks()
+        last = [c for c in chunks if c["choices"]][-1]
+        assert joined(chunks, "content") == content
+        assert last["choices"][0]["finish_reason"] == finish
+        assert chunks[-1]["usage"]["completion_tokens"] == completion_tokens
+        return
+    body = response.json()
+    assert body["choices"][0]["message"]["content"] == content
+    assert body["choices"][0]["finish_reason"] == finish
+    assert body["usage"]["completion_tokens"] == completion_tokens
+
+
+def test_max_tokens_leaves_scripted_accounting_alone(emu: MiniMaxEmulator) -> None:
+    emu.add_reply(Reply(content="x" * 20, completion_tokens=50))
+    body = post(emu, chat(max_tokens=1)).json()
+    assert body["choices"][0]["message"]["content"] == "x" * 20
+    assert body["choices"][0]["finish_reason"] == "stop"
+
+
 def test_cut_after_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="cut_after=-1 must not be negative"):
         Reply(content="x", cut_after=-1)
