@@ -3,9 +3,11 @@
 MiniMax's `MiniMax-Provider-Verifier` (`m3_format_check/m3_text_tests.py` and
 `m3_stream_tests.py`) checks that an endpoint speaks M3's wire protocol. The
 cases that judge the protocol, not the model's wording, are re-written here as
-data (`data/m3_conformance.json`: request, expected statuses, checks, and a
-scripted reply where the case needs the model to call a tool), with checks of
-our own below. Nothing is fetched at test time. docs/testing.md
+data (`data/m3_conformance.json`: request, the statuses the suite accepts,
+`expect_status` (the one status the deterministic emulator must answer, one
+of those), checks, and a scripted reply where the case needs the model to
+call a tool or write more than a `max_tokens` limit), with checks of our own
+below. Nothing is fetched at test time. docs/testing.md
 ("Conformance report") lists the cases run and the cases left out, and why;
 `test_the_report_lists_every_case` keeps it in step with the data.
 """
@@ -13,6 +15,7 @@ our own below. Nothing is fetched at test time. docs/testing.md
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -53,7 +56,7 @@ def expand(value: Any) -> Any:
 
 def scripted(reply: dict[str, Any]) -> Reply:
     calls = [ToolCall(c["name"], c["arguments"]) for c in reply.get("tool_calls", [])]
-    return Reply(**{**reply, "tool_calls": calls})
+    return Reply(**{**expand(reply), "tool_calls": calls})
 
 
 def send(emu: MiniMaxEmulator, body: dict[str, Any], auth: str | None) -> Result:
@@ -267,10 +270,47 @@ def check_finish_tool_calls(
     assert finish_reason(result) == "tool_calls"
 
 
-def check_finish_length_or_stop(
+def token_limit(emu: MiniMaxEmulator) -> int:
+    """The output limit of the request just sent: `max_completion_tokens`, else
+    `max_tokens` (MiniMax deprecates the latter)."""
+    body = emu.requests[-1].body or {}
+    limit: int = body.get("max_completion_tokens", body.get("max_tokens"))
+    return limit
+
+
+def check_finish_length(
     result: Result, case: dict[str, Any], emu: MiniMaxEmulator
 ) -> None:
-    assert finish_reason(result) in ("length", "stop")
+    assert finish_reason(result) == "length"
+    assert usage(result)["completion_tokens"] == token_limit(emu)
+
+
+def check_within_limit(
+    result: Result, case: dict[str, Any], emu: MiniMaxEmulator
+) -> None:
+    assert usage(result)["completion_tokens"] <= token_limit(emu)
+
+
+def check_error(result: Result, case: dict[str, Any], emu: MiniMaxEmulator) -> None:
+    # MiniMax's error body (minimax-api.md, "Errors"): the HTTP status again
+    # as `http_code`, the MiniMax code as the message's "(NNNN)" suffix,
+    # 2013 (invalid parameters) for every 400.
+    body = result["body"]
+    assert body["type"] == "error"
+    assert body["error"]["http_code"] == str(result["status"])
+    code = re.search(r"\((\d{4})\)$", body["error"]["message"])
+    assert code
+    assert result["status"] != 400 or code[1] == "2013"
+
+
+def check_moderation_flags(
+    result: Result, case: dict[str, Any], emu: MiniMaxEmulator
+) -> None:
+    body = result["body"]
+    for name in ("input_sensitive", "output_sensitive"):
+        assert type(body[name]) is bool, name
+    for name in ("input_sensitive_type", "output_sensitive_type"):
+        assert type(body[name]) is int, name
 
 
 def check_distinct_tool_ids(
@@ -385,7 +425,7 @@ def test_conformance_case(server: MiniMaxEmulator, case: dict[str, Any]) -> None
             "stream": case["stream"],
         }
         result = send(server, body, case.get("auth"))
-        assert result["status"] in case["status"], (overrides, result)
+        assert result["status"] == case["expect_status"], (overrides, result)
         for name in case["checks"]:
             run_check(name, result, case, server)
 
@@ -403,6 +443,17 @@ def test_the_report_lists_every_case() -> None:
         assert entry["cases"] in report, entry
         assert entry["reason"] in report, entry
     assert f"{len(DATA['cases'])} cases run" in report
+    checks = [case["checks"] for case in DATA["cases"]]
+    assert all(checks), "a case checks nothing beyond its status"
+    error, shape = checks.count(["error"]), checks.count(["success"])
+    assert f"**{len(checks) - error - shape} check content particular" in report
+    assert f"**{shape} check only the completion's shape**" in report
+    assert f"**{error} check MiniMax's error body**" in report
+
+
+def test_each_expected_status_is_one_the_suite_accepts() -> None:
+    for case in DATA["cases"]:
+        assert case["expect_status"] in case["status"], case["id"]
 
 
 def test_every_named_check_exists() -> None:
