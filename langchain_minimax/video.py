@@ -63,11 +63,8 @@ def video_part(block: Mapping[str, Any], where: str) -> dict[str, Any]:
     mime_type = str(block.get("mime_type") or "")
     url = block.get("url")
     data = block.get("base64") or block.get("data")
-    if isinstance(url, str) and urlparse(url).scheme == "data":
-        _check_data_url(url, mime_type, where)
-    elif isinstance(url, str) and url:
-        suffix = urlparse(url).path.rpartition(".")[2].lower()
-        _check_container(mime_type or f".{suffix}", where)
+    if isinstance(url, str) and url:
+        _check_url(url, mime_type, where)
     elif isinstance(data, str) and data:
         mime_type = mime_type or "video/mp4"
         _check_container(mime_type, where)
@@ -82,6 +79,15 @@ def video_part(block: Mapping[str, Any], where: str) -> dict[str, Any]:
     extras = block.get("extras") or {}
     options = {key: extras[key] for key in VIDEO_OPTIONS if key in extras}
     return {"type": "video_url", "video_url": {"url": url, **options}}
+
+
+def _check_url(url: str, mime_type: str, where: str) -> None:
+    """Check a video URL: a `data:` URL as base64 data, else its extension."""
+    parsed = urlparse(url)
+    if parsed.scheme == "data":
+        _check_data_url(url, mime_type, where)
+    else:
+        _check_container(mime_type or f".{parsed.path.rpartition('.')[2]}", where)
 
 
 def _check_data_url(url: str, mime_type: str, where: str) -> None:
@@ -131,7 +137,8 @@ def with_video_parts(messages: list[BaseMessage]) -> list[BaseMessage]:
 
     Messages without a video block are kept as they are, and `messages` itself
     is returned when none has one; the others are copies, so the caller's
-    messages never change.
+    messages never change. `video_url` parts written by hand are checked as
+    the URL of a `video` block is, and sent as they are.
 
     Raises:
         ValueError: See `video_part`.
@@ -140,6 +147,12 @@ def with_video_parts(messages: list[BaseMessage]) -> list[BaseMessage]:
     changed = False
     for position, message in enumerate(messages):
         content = message.content
+        if isinstance(content, list):
+            for block in content:
+                if isinstance(block, dict) and block.get("type") == "video_url":
+                    url = (block.get("video_url") or {}).get("url")
+                    if isinstance(url, str):
+                        _check_url(url, "", f"messages[{position}]")
         if isinstance(content, list) and any(
             isinstance(block, dict) and block.get("type") == "video"
             for block in content

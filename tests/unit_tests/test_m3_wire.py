@@ -344,6 +344,21 @@ BAD_VIDEOS: dict[str, tuple[str, dict[str, Any], str]] = {
         {"type": "video", "file_id": "file-1"},
         "without a URL or base64 data",
     ),
+    "MOV in a hand-written video_url part": (
+        "MiniMax-M3",
+        {"type": "video_url", "video_url": {"url": "https://example.com/a.mov"}},
+        "MOV video",
+    ),
+    "over 50 MB in a hand-written video_url part": (
+        "MiniMax-M3",
+        {
+            "type": "video_url",
+            "video_url": {
+                "url": "data:video/mp4;base64," + "A" * (50 * 2**20 // 3 * 4 + 8)
+            },
+        },
+        "50.0 MB video in a data: URL",
+    ),
 }
 
 
@@ -371,6 +386,16 @@ def test_a_video_data_url_is_sent_as_is(
         "type": "video_url",
         "video_url": {"url": url},
     }
+
+
+def test_a_hand_written_video_url_part_is_sent_as_is(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    part = {"type": "video_url", "video_url": {"url": VIDEO_URL, "fps": 2}}
+    emulator.add_reply(Reply(content="A pony."))
+    make_model(model="MiniMax-M3").invoke([HumanMessage([part, "What happens?"])])
+    [body] = _bodies(emulator)
+    assert body["messages"][0]["content"][0] == part
 
 
 def test_video_blocks_are_counted_like_the_parts_sent(make_model: Any) -> None:
