@@ -72,7 +72,6 @@ from langchain_minimax.response import (
 )
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
-from langchain_minimax.tokens import count_request, token_offsets
 from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.video import with_video_parts
 
@@ -490,6 +489,11 @@ class ChatMiniMax(ChatOpenAI):
         """
         if self.custom_get_token_ids is not None:
             return self.custom_get_token_ids(text)
+        # Imported on first use, as structured_output is: compiling its
+        # patterns costs milliseconds at import for a feature many programs
+        # never call.
+        from langchain_minimax.tokens import token_offsets
+
         return token_offsets(text)
 
     def get_num_tokens_from_messages(
@@ -507,6 +511,8 @@ class ChatMiniMax(ChatOpenAI):
         `allow_fetching_images` says) and the service's own prompt. See
         "Token counting" in docs/chat_minimax.md for the method and accuracy.
         """
+        from langchain_minimax.tokens import count_request  # see get_token_ids
+
         messages = with_video_parts(convert_to_messages(messages))
         payload = super()._get_request_payload(messages)
         split = request_extra_body(

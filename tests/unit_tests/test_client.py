@@ -327,6 +327,7 @@ def test_package_import_loads_no_more_than_it_needs() -> None:
     loaded = ast.literal_eval(output.strip())
     assert "langchain_minimax.chat_models" in loaded
     assert "langchain_minimax.structured_output" not in loaded
+    assert "langchain_minimax.tokens" not in loaded
     assert "langchain_minimax.testing" not in loaded
     assert [name for name in loaded if not name.startswith("langchain_minimax")] == []
 
