@@ -14,11 +14,11 @@ import itertools
 import json
 from typing import Any, TypeVar
 
+import httpx2 as httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk
-from langchain_openai._compat import httpx
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.streaming import StreamState
