@@ -13,16 +13,20 @@ every failure:
   authentication, balance or invalid-parameter failure never is.
 
 A chat-completion body or stream event that is not a JSON object raises
-`MiniMaxResponseError` (the SDK would hand on a bare string or `None`).
+`MiniMaxResponseError` (the SDK would hand on a bare string or `None`), and
+so does a body or event that is not JSON at all (the SDK would raise
+`json.JSONDecodeError`).
 
 Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 
 Every error the client raises about MiniMax is the package's own: its status
-errors are built by `_client_errors.status_error_of`, a request timeout is a
-`MiniMaxTimeoutError`, and its streams (`_client_errors.TypedStream`) raise
-the typed error for a failure reported partway through and for a read
-timeout. So `root_client`, `client` and `ChatMiniMax` raise the same exception.
+errors are built by `_client_errors.status_error_of`, a connection error or
+request timeout is a `MiniMaxConnectionError` or `MiniMaxTimeoutError`, and
+its streams (`_client_errors.TypedStream`) raise the typed error for a failure
+reported partway through, a read timeout, a broken connection and an event
+that is not JSON. So `root_client`, `client` and `ChatMiniMax` raise the same
+exception, with the same message (see `_translate.translate`).
 
 `wire_completions` and `async_wire_completions` make the chat-completions
 resources of `ChatMiniMax(json_client=True)`: they return each completion and
@@ -38,6 +42,7 @@ with pydantic's strict validator, which is much faster than the SDK's own
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,10 +53,10 @@ from typing_extensions import Self
 
 from langchain_minimax._client_errors import (
     check_chunk_failure,
+    raising_typed,
+    request_context,
     request_model,
-    root_cause,
     status_error_of,
-    timeout_error,
     typed_stream_cls,
 )
 from langchain_minimax._failures import (
@@ -62,6 +67,7 @@ from langchain_minimax._failures import (
     should_retry,
 )
 from langchain_minimax._response_shape import check_parsed
+from langchain_minimax._translate import reraise
 from langchain_minimax._upstream import (
     build_proxied_async_httpx_client,
     build_proxied_sync_httpx_client,
@@ -77,7 +83,6 @@ from langchain_minimax._upstream import (
 )
 from langchain_minimax.errors import (
     MiniMaxAPIStatusError,
-    MiniMaxError,
     MiniMaxStreamChunkTimeoutError,
 )
 
@@ -92,14 +97,48 @@ _PEEK_LIMIT = 64 * 1024
 
 
 def _peekable_stream(response: httpx.Response) -> bool:
+    """Whether `_send_request` peeks at the response's first event."""
     content_type = response.headers.get("content-type", "")
     encoding = response.headers.get("content-encoding", "identity")
-    return content_type.startswith("text/event-stream") and encoding == "identity"
+    return (
+        not response.is_error
+        and content_type.startswith("text/event-stream")
+        and encoding == "identity"
+    )
 
 
 def _is_json(response: httpx.Response) -> bool:
     content_type = response.headers.get("content-type", "").split(";")[0]
     return content_type.endswith("json")
+
+
+def _to_read(response: httpx.Response) -> bool:
+    """Whether `_send_request` reads the response's body before handing it on."""
+    return response.is_error or _is_json(response)
+
+
+def _checked_body(response: httpx.Response) -> httpx.Response:
+    """The response, or its error response if its JSON body reports a failure.
+
+    Args:
+        response: A response, its body read if `_to_read`.
+
+    Returns:
+        The response as it came, except for an HTTP 200 whose JSON body reports
+        a failure: then the equivalent error response (`failure_response`).
+
+    Raises:
+        MiniMaxResponseError: For an HTTP 200 whose JSON body does not parse.
+    """
+    if response.is_error or not _is_json(response):
+        return response
+    try:
+        failure = reported_failure(response, json_body=True)
+    except json.JSONDecodeError as error:
+        reraise(error, request_context(response.request))
+    if failure is None:
+        return response
+    return failure_response(response, failure, response.content)
 
 
 def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response | None:
@@ -358,30 +397,15 @@ def _retry_decision(response: httpx.Response) -> bool | None:
 class MiniMaxOpenAI(openai.OpenAI):
     """`openai.OpenAI` that reads MiniMax's error codes (see the module doc)."""
 
-    def request(
-        self,
-        cast_to: Any,
-        options: Any,
-        *,
-        stream: bool = False,
-        stream_cls: Any = None,
-    ) -> Any:
+    def request(self, cast_to: Any, options: Any, **kwargs: Any) -> Any:
         """`openai.OpenAI.request`, raising MiniMax's exceptions.
 
-        Streams are `_client_errors.TypedStream`s; a request timeout raises
-        `MiniMaxTimeoutError`.
+        Streams are `_client_errors.TypedStream`s; a connection error or request
+        timeout raises `MiniMaxConnectionError` or `MiniMaxTimeoutError`.
         """
-        try:
-            return super().request(
-                cast_to,
-                options,
-                stream=stream,
-                stream_cls=typed_stream_cls(stream_cls),
-            )
-        except openai.APITimeoutError as error:
-            if isinstance(error, MiniMaxError):
-                raise
-            raise timeout_error(error) from root_cause(error)
+        stream_cls = typed_stream_cls(kwargs.pop("stream_cls", None))
+        with raising_typed():
+            return super().request(cast_to, options, stream_cls=stream_cls, **kwargs)
 
     def _make_status_error(
         self, err_msg: str, *, body: object, response: httpx.Response
@@ -392,16 +416,11 @@ class MiniMaxOpenAI(openai.OpenAI):
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
         response = super()._send_request(request, stream=stream, **kwargs)
-        if response.is_error:
-            response.read()
-        elif _is_json(response):
-            response.read()
-            failure = reported_failure(response)
-            if failure is not None:
-                return failure_response(response, failure, response.content)
-        elif _peekable_stream(response):
+        if _peekable_stream(response):
             return _checked_stream(response)
-        return response
+        if _to_read(response):
+            response.read()
+        return _checked_body(response)
 
     def _should_retry(self, response: httpx.Response) -> bool:
         decision = _retry_decision(response)
@@ -448,30 +467,17 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
 
     with_options = copy
 
-    async def request(
-        self,
-        cast_to: Any,
-        options: Any,
-        *,
-        stream: bool = False,
-        stream_cls: Any = None,
-    ) -> Any:
+    async def request(self, cast_to: Any, options: Any, **kwargs: Any) -> Any:
         """`openai.AsyncOpenAI.request`, raising MiniMax's exceptions.
 
-        Streams are `_client_errors.AsyncTypedStream`s; a request timeout raises
-        `MiniMaxTimeoutError`.
+        Streams are `_client_errors.AsyncTypedStream`s; a connection error or request
+        timeout raises `MiniMaxConnectionError` or `MiniMaxTimeoutError`.
         """
-        try:
+        stream_cls = typed_stream_cls(kwargs.pop("stream_cls", None))
+        with raising_typed():
             return await super().request(
-                cast_to,
-                options,
-                stream=stream,
-                stream_cls=typed_stream_cls(stream_cls),
+                cast_to, options, stream_cls=stream_cls, **kwargs
             )
-        except openai.APITimeoutError as error:
-            if isinstance(error, MiniMaxError):
-                raise
-            raise timeout_error(error) from root_cause(error)
 
     def _make_status_error(
         self, err_msg: str, *, body: object, response: httpx.Response
@@ -482,16 +488,11 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
         response = await super()._send_request(request, stream=stream, **kwargs)
-        if response.is_error:
-            await response.aread()
-        elif _is_json(response):
-            await response.aread()
-            failure = reported_failure(response)
-            if failure is not None:
-                return failure_response(response, failure, response.content)
-        elif _peekable_stream(response):
+        if _peekable_stream(response):
             return await _achecked_stream(response, self.stream_chunk_timeout)
-        return response
+        if _to_read(response):
+            await response.aread()
+        return _checked_body(response)
 
     def _should_retry(self, response: httpx.Response) -> bool:
         decision = _retry_decision(response)

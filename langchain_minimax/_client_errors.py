@@ -7,10 +7,14 @@ that a failure surfaces as the same `MiniMaxError` through `ChatMiniMax`, its
 * error responses, including failures MiniMax reports inside an HTTP 200
   (which the client turns into error responses first): where the SDK builds
   its status errors (`status_error_of`);
-* a request timeout, after the SDK's retries (`timeout_error`);
+* a connection that cannot be made or breaks, and a request timeout, after
+  the SDK's retries (`raising_typed`);
 * in a stream: an `error` event or a chunk whose `base_resp` reports a
-  failure (`event_error`, `check_chunk_failure`), and a read timeout.
+  failure (`check_chunk_failure`), a read timeout, a broken connection and
+  an event that is not JSON (`TypedStream`).
 
+All but the status errors are built by `_translate.translate`, as on the
+model's path, from a `CallContext` read off the request (`request_context`).
 Each exception is chained at most to the lowest cause (the transport's own
 error), never to the `openai` exception it replaces.
 """
@@ -19,32 +23,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar, get_args, get_origin
 
 import httpx2
 import openai
 
-from langchain_minimax._failures import (
-    CallContext,
-    Failure,
-    read_failure,
-    status_error,
-)
-from langchain_minimax.errors import (
-    MiniMaxAPIStatusError,
-    MiniMaxError,
-    MiniMaxTimeoutError,
-)
+from langchain_minimax._failures import CallContext, read_failure, status_error
+from langchain_minimax._translate import reraise, translating
+from langchain_minimax.errors import MiniMaxAPIStatusError
 
 _T = TypeVar("_T")
-
-
-def root_cause(exc: BaseException) -> BaseException | None:
-    """The lowest `__cause__` of `exc`, or `None` if it has none."""
-    cause = exc.__cause__
-    while cause is not None and cause.__cause__ is not None:
-        cause = cause.__cause__
-    return cause
 
 
 def request_model(request: httpx2.Request) -> str:
@@ -78,27 +67,6 @@ def status_error_of(body: object, response: httpx2.Response) -> MiniMaxAPIStatus
     return status_error(response, data, model=request_model(response.request))
 
 
-def timeout_error(error: openai.APITimeoutError) -> MiniMaxTimeoutError:
-    """The `MiniMaxTimeoutError` for the SDK's timeout error."""
-    return MiniMaxTimeoutError(error.request)
-
-
-def event_error(error: openai.APIError) -> MiniMaxAPIStatusError:
-    """The exception for an `{"error": ...}` event the SDK found in a stream.
-
-    Args:
-        error: The SDK's `APIError`, whose `body` is the event's `error`.
-
-    Returns:
-        The exception for the failure the event reports (a server error if
-        it names no known code), marked as reported inside the HTTP 200.
-    """
-    body = {"error": error.body}
-    failure = read_failure(body) or Failure(None, error.message)
-    context = CallContext(str(error.request.url), request_model(error.request))
-    return context.failure_error(failure._replace(in_body=True), body)
-
-
 def check_chunk_failure(data: object, response: httpx2.Response) -> None:
     """Raise the failure a parsed stream chunk reports in its `base_resp`.
 
@@ -112,47 +80,60 @@ def check_chunk_failure(data: object, response: httpx2.Response) -> None:
     """
     failure = read_failure(data)
     if failure is not None:
-        request = response.request
-        context = CallContext(str(request.url), request_model(request))
+        context = request_context(response.request)
         raise context.failure_error(failure._replace(in_body=True), data)
 
 
-def _typed(error: openai.APIError) -> MiniMaxError | None:
-    """MiniMax's exception for what the SDK raised while reading a stream."""
-    if isinstance(error, MiniMaxError):
-        return None
-    if isinstance(error, openai.APITimeoutError):
-        return timeout_error(error)
-    if type(error) is openai.APIError:
-        return event_error(error)
-    return None
+def request_context(request: httpx2.Request, *, streaming: bool = False) -> CallContext:
+    """Where a request went, for the exceptions raised about it.
+
+    Args:
+        request: A chat-completions request.
+        streaming: Whether it streams.
+
+    Returns:
+        Its URL and model (see `request_model`), no chunks received yet.
+    """
+    return CallContext(str(request.url), request_model(request), streaming)
+
+
+@contextmanager
+def raising_typed() -> Iterator[None]:
+    """Raise MiniMax's exception for the SDK's connection error or timeout.
+
+    Yields:
+        Nothing.
+
+    Raises:
+        MiniMaxConnectionError: For an `openai.APIConnectionError`.
+        MiniMaxTimeoutError: For an `openai.APITimeoutError`.
+    """
+    try:
+        yield
+    except openai.APIConnectionError as error:
+        reraise(error, request_context(error.request))
 
 
 class TypedStream(openai.Stream[_T]):
     """`openai.Stream` raising MiniMax's exceptions (see the module doc)."""
 
     def __stream__(self) -> Iterator[_T]:
-        try:
-            yield from super().__stream__()
-        except openai.APIError as error:
-            typed = _typed(error)
-            if typed is None:
-                raise
-            raise typed from root_cause(error)
+        context = request_context(self.response.request, streaming=True)
+        with translating(context):
+            for item in super().__stream__():
+                context.chunks += 1
+                yield item
 
 
 class AsyncTypedStream(openai.AsyncStream[_T]):
     """`openai.AsyncStream` raising MiniMax's exceptions (see the module doc)."""
 
     async def __stream__(self) -> AsyncIterator[_T]:
-        try:
+        context = request_context(self.response.request, streaming=True)
+        with translating(context):
             async for item in super().__stream__():
+                context.chunks += 1
                 yield item
-        except openai.APIError as error:
-            typed = _typed(error)
-            if typed is None:
-                raise
-            raise typed from root_cause(error)
 
 
 def typed_stream_cls(stream_cls: Any) -> Any:

@@ -151,18 +151,28 @@ _READ = "minimax_failure"
 """`extensions` key under which a response keeps the failure its body reports."""
 
 
-def reported_failure(response: httpx2.Response) -> Failure | None:
+def reported_failure(
+    response: httpx2.Response, *, json_body: bool = False
+) -> Failure | None:
     """The failure a read response's body reports, parsed once per response.
 
     Args:
         response: A response whose body has been read.
+        json_body: Whether the body must be JSON (it says it is).
 
     Returns:
         The failure, or `None` if the body reports none or is not JSON.
+
+    Raises:
+        json.JSONDecodeError: With `json_body`, for a body that is not JSON.
     """
     extensions = response.extensions
     if _READ not in extensions:
-        extensions[_READ] = read_failure_bytes(response.content)
+        extensions[_READ] = (
+            read_failure(json.loads(response.content))
+            if json_body
+            else read_failure_bytes(response.content)
+        )
     return cast("Failure | None", extensions[_READ])
 
 

@@ -2,7 +2,11 @@
 
 langchain-openai raises the `openai` SDK's exceptions (re-wrapping some),
 transport errors and JSON errors; `translating` replaces each with the
-`MiniMaxError` for the case, chained to the original.
+`MiniMaxError` for the case, chained to the original's lowest cause, never
+to an `openai` exception. The `openai` clients of
+`_client.py` raise through the same `translate`, so a failure surfaces as the
+same exception, with the same message, through the model, `client` and
+`root_client`.
 """
 
 from __future__ import annotations
@@ -10,12 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import httpx2
 import openai
 from langchain_openai import StreamChunkTimeoutError
 
-from langchain_minimax._client_errors import root_cause
 from langchain_minimax._failures import CallContext, Failure, read_failure, status_error
 from langchain_minimax.errors import (
     MiniMaxConnectionError,
@@ -23,6 +27,14 @@ from langchain_minimax.errors import (
     MiniMaxStreamChunkTimeoutError,
     MiniMaxTimeoutError,
 )
+
+
+def root_cause(exc: BaseException) -> BaseException | None:
+    """The lowest `__cause__` of `exc`, or `None` if it has none."""
+    cause = exc.__cause__
+    while cause is not None and cause.__cause__ is not None:
+        cause = cause.__cause__
+    return cause
 
 
 def _reason(exc: BaseException) -> str:
@@ -107,11 +119,37 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
     return None
 
 
+def reraise(exc: Exception, context: CallContext) -> NoReturn:
+    """Raise MiniMax's exception for `exc`, chained one level deep at most.
+
+    Args:
+        exc: The exception being handled.
+        context: Where the call went.
+
+    Raises:
+        MiniMaxError: The subclass `translate` picks, chained to the lowest
+            cause of `exc` (the transport's own error, say), or to `exc`
+            itself if it has none, but never to an `openai` or
+            langchain-openai exception.
+        Exception: `exc` itself, when `translate` leaves it unchanged.
+    """
+    replacement = translate(exc, context)
+    if replacement is None:
+        raise exc
+    if replacement is exc.__cause__:
+        # langchain-openai re-wrapped one of ours: raise the original alone,
+        # with its own cause.
+        replacement.__suppress_context__ = True
+        raise replacement from replacement.__cause__
+    cause = root_cause(exc) or exc
+    raise replacement from None if isinstance(cause, openai.OpenAIError) else cause
+
+
 @contextmanager
 def translating(context: CallContext) -> Iterator[None]:
     """Raise MiniMax's exceptions for what a `ChatOpenAI` call raises inside.
 
-    The exception raised is chained one level deep at most.
+    The exception raised is chained one level deep at most (see `reraise`).
 
     Args:
         context: Where the call went; `context.chunks` may be updated inside.
@@ -122,14 +160,4 @@ def translating(context: CallContext) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        replacement = translate(exc, context)
-        if replacement is None:
-            raise
-        if replacement is exc.__cause__:
-            # langchain-openai re-wrapped one of ours: raise the original alone,
-            # with its own cause.
-            replacement.__suppress_context__ = True
-            raise replacement from replacement.__cause__
-        # Chained to the lowest cause only (the transport's own error, say),
-        # not to the `openai` and langchain-openai exceptions wrapping it.
-        raise replacement from root_cause(exc) or exc
+        reraise(exc, context)

@@ -2,13 +2,15 @@
 
 Through the model, its `client` and its `root_client`; sync and async;
 streamed and not: each failure injected with the emulator (or, for failures
-after the first stream event, a scripted stream) raises the same
-`MiniMaxError` subclass with the same MiniMax code, chained one level deep at
-most.
+after the first stream event, a scripted stream; or a closed port) raises the
+same `MiniMaxError` subclass with the same MiniMax code and the same message,
+chained one level deep at most.
 """
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -20,17 +22,21 @@ from langchain_core.exceptions import ModelTimeoutError
 from langchain_minimax import (
     ChatMiniMax,
     MiniMaxAuthenticationError,
+    MiniMaxConnectionError,
     MiniMaxContentFilterError,
     MiniMaxContextOverflowError,
     MiniMaxError,
     MiniMaxRateLimitError,
+    MiniMaxResponseError,
     MiniMaxServerError,
     MiniMaxTimeoutError,
 )
 from langchain_minimax.testing import (
+    CutStream,
     Fault,
     HTTPError,
     InBodyError,
+    MalformedJSON,
     MiniMaxEmulator,
     SlowResponse,
     StalledStream,
@@ -43,8 +49,17 @@ BODY: dict[str, Any] = {
     "messages": [{"role": "user", "content": "What is the answer?"}],
 }
 
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
 # name: (fault, exception, MiniMax code, model options)
-FAILURES: dict[str, tuple[Fault, type, int | None, dict[str, Any]]] = {
+FAILURES: dict[str, tuple[Fault | None, type, int | None, dict[str, Any]]] = {
     "rate_limit_http": (
         HTTPError(429, code=1002, message="rate limit exceeded"),
         MiniMaxRateLimitError,
@@ -69,6 +84,15 @@ FAILURES: dict[str, tuple[Fault, type, int | None, dict[str, Any]]] = {
         MiniMaxTimeoutError,
         None,
         {"timeout": 0.3},
+    ),
+    # Half the body, or two stream chunks, then the connection closes.
+    "cut_connection": (CutStream(after_chunks=2), MiniMaxConnectionError, None, {}),
+    "malformed_json": (MalformedJSON(), MiniMaxResponseError, None, {}),
+    "connection_refused": (
+        None,
+        MiniMaxConnectionError,
+        None,
+        {"base_url": f"http://127.0.0.1:{_closed_port()}/v1"},
     ),
 }
 
@@ -136,7 +160,8 @@ async def test_failure_is_typed_on_every_path(
     stream: bool,
 ) -> None:
     fault, expected, code, options = FAILURES[failure]
-    emulator.add_fault(fault)
+    if fault is not None:
+        emulator.add_fault(fault)
     with pytest.raises(MiniMaxError) as info:
         await _call(model(**options), path, mode, stream)
     _check(info.value, expected, code)
@@ -145,6 +170,37 @@ async def test_failure_is_typed_on_every_path(
     if expected is MiniMaxTimeoutError:
         assert isinstance(info.value, openai.APITimeoutError)
         assert isinstance(info.value, ModelTimeoutError)
+
+
+def _same_call(message: str) -> str:
+    """`message` without what differs between two requests of the same call.
+
+    Each request has its own id, and a cut body its own length (the model
+    asks for a little more than `BODY`).
+    """
+    message = re.sub(r"request id \w+", "request id", message)
+    return re.sub(r"received \d+ bytes, expected \d+", "received part", message)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["create", "stream"])
+@pytest.mark.parametrize("failure", list(FAILURES))
+async def test_message_is_the_same_on_every_path(
+    emulator: MiniMaxEmulator,
+    model: Callable[..., ChatMiniMax],
+    failure: str,
+    stream: bool,
+) -> None:
+    fault, expected, _, options = FAILURES[failure]
+    for mode in MODES:
+        # Sync and async transports word their own errors differently.
+        messages = set()
+        for path in PATHS:
+            if fault is not None:
+                emulator.add_fault(fault)
+            with pytest.raises(expected) as info:
+                await _call(model(**options), path, mode, stream)
+            messages.add(_same_call(str(info.value)))
+        assert len(messages) == 1, messages
 
 
 @pytest.mark.parametrize("mode", MODES)
