@@ -449,6 +449,8 @@ def test_the_report_lists_every_case() -> None:
     assert f"**{len(checks) - error - shape} check content particular" in report
     assert f"**{shape} check only the completion's shape**" in report
     assert f"**{error} check MiniMax's error body**" in report
+    several = sum(len(case["status"]) > 1 for case in DATA["cases"])
+    assert f"suite accepts several ({several} cases," in " ".join(report.split())
 
 
 def test_each_expected_status_is_one_the_suite_accepts() -> None:
