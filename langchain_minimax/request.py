@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_minimax.profiles import accepts_media, temperature_range
 from langchain_minimax.reasoning import attach_reasoning, text_of
 from langchain_minimax.thinking import check_thinking_params
+from langchain_minimax.tool_calls import arguments_valid
 
 IGNORED_PARAMS = ("presence_penalty", "frequency_penalty", "logit_bias")
 """Parameters MiniMax documents as ignored; they are dropped before sending."""
@@ -394,9 +395,9 @@ def replay_tool_calls(message_dict: dict[str, Any], position: int) -> list[str]:
     MiniMax rejects a request whose history holds tool-call arguments that are
     not valid JSON. Arguments that are not a string (a dict from a hand-built
     `additional_kwargs`) are serialised; empty or missing ones become `{}`;
-    malformed ones (a model's broken call, kept as an invalid tool call) are
-    sent as `{}` with a warning. Changed calls are copies: the caller's message
-    is never modified.
+    malformed ones and JSON that is not an object (a model's broken call, kept
+    as an invalid tool call) are sent as `{}` with a warning. Changed calls are
+    copies: the caller's message is never modified.
 
     Args:
         message_dict: An assistant dict; its `tool_calls` list is replaced when a
@@ -415,7 +416,7 @@ def replay_tool_calls(message_dict: dict[str, Any], position: int) -> list[str]:
         arguments = function.get("arguments")
         valid = (
             arguments
-            if _is_json(arguments)
+            if _is_json_object(arguments)
             else _valid_arguments(arguments, function.get("name"), position)
         )
         if valid is not arguments:
@@ -425,14 +426,12 @@ def replay_tool_calls(message_dict: dict[str, Any], position: int) -> list[str]:
     return [call["id"] for call in replayed if isinstance(call.get("id"), str)]
 
 
-def _is_json(arguments: Any) -> bool:
-    if not isinstance(arguments, str):
-        return False
-    try:
-        json.loads(arguments)
-    except ValueError:
-        return False
-    return True
+def _is_json_object(arguments: Any) -> bool:
+    return (
+        isinstance(arguments, str)
+        and bool(arguments.strip())
+        and arguments_valid(arguments)
+    )
 
 
 def _valid_arguments(arguments: Any, name: Any, position: int) -> str:
@@ -442,8 +441,8 @@ def _valid_arguments(arguments: Any, name: Any, position: int) -> str:
         return json.dumps(arguments, ensure_ascii=False)
     _warn(
         f"messages[{position}] has a call to tool {name!r} whose arguments are not "
-        f"valid JSON ({arguments[:80]!r}); MiniMax rejects such a request, so "
-        "they are sent as {}."
+        f"valid JSON or not a JSON object ({arguments[:80]!r}); MiniMax rejects "
+        "arguments that are not JSON, so they are sent as {}."
     )
     return "{}"
 

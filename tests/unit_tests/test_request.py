@@ -277,7 +277,7 @@ def test_replay_tool_calls_copies_what_it_changes() -> None:
             {
                 "id": "c2",
                 "type": "function",
-                "function": {"name": "g", "arguments": "[]"},
+                "function": {"name": "g", "arguments": '{"x": 1}'},
             },
         ],
     }

@@ -20,6 +20,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
+from langchain_core.messages.tool import invalid_tool_call
 from langchain_core.tools import tool
 from langchain_openai import ChatOpenAI
 from pydantic import BaseModel, Field
@@ -440,6 +441,30 @@ def test_invalid_replayed_arguments_sent_as_empty_object_with_warning(
     assert call["id"] == "call_function_1_1"
     assert call["function"] == {"name": "get_weather", "arguments": "{}"}
     assert history[1].invalid_tool_calls[0]["args"] == '{"city": "Os'  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("arguments", ["null", "[1, 2]", '"Oslo"', "0"])
+def test_non_object_replayed_arguments_sent_as_empty_object_with_warning(
+    emulator: MiniMaxEmulator, make_model: Any, arguments: str
+) -> None:
+    emulator.add_reply(Reply(content="ok"))
+    history = [
+        HumanMessage("Weather in Oslo?"),
+        AIMessage(
+            "\n",
+            invalid_tool_calls=[
+                invalid_tool_call(
+                    name="get_weather", args=arguments, id="call_function_1_1"
+                )
+            ],
+        ),
+        ToolMessage("error: bad arguments", tool_call_id="call_function_1_1"),
+        HumanMessage("Try again"),
+    ]
+    with pytest.warns(UserWarning, match=r"messages\[1\].*not a JSON object"):
+        make_model().invoke(history)
+    call = emulator.requests[0].messages[1]["tool_calls"][0]
+    assert call["function"] == {"name": "get_weather", "arguments": "{}"}
 
 
 def test_raw_tool_call_arguments_made_json_without_changing_the_message(
