@@ -69,6 +69,9 @@ from langchain_minimax._failures import (
 from langchain_minimax._response_shape import check_parsed
 from langchain_minimax._translate import reraise
 from langchain_minimax._upstream import (
+    ClientHooks,
+    HookedAsyncOpenAI,
+    HookedOpenAI,
     build_proxied_async_httpx_client,
     build_proxied_sync_httpx_client,
     copy_client,
@@ -97,7 +100,7 @@ _PEEK_LIMIT = 64 * 1024
 
 
 def _peekable_stream(response: httpx.Response) -> bool:
-    """Whether `_send_request` peeks at the response's first event."""
+    """Whether `send_request` peeks at the response's first event."""
     content_type = response.headers.get("content-type", "")
     encoding = response.headers.get("content-encoding", "identity")
     return (
@@ -113,7 +116,7 @@ def _is_json(response: httpx.Response) -> bool:
 
 
 def _to_read(response: httpx.Response) -> bool:
-    """Whether `_send_request` reads the response's body before handing it on."""
+    """Whether `send_request` reads the response's body before handing it on."""
     return response.is_error or _is_json(response)
 
 
@@ -394,7 +397,32 @@ def _retry_decision(response: httpx.Response) -> bool | None:
     return should_retry(reported_failure(response), response.status_code)
 
 
-class MiniMaxOpenAI(openai.OpenAI):
+class _MiniMaxClientHooks(ClientHooks):
+    """What both clients do differently from the SDK (see the module doc)."""
+
+    def should_retry(self, response: httpx.Response) -> bool:
+        """MiniMax's error code decides, else the SDK's rules."""
+        decision = _retry_decision(response)
+        return super().should_retry(response) if decision is None else decision
+
+    def process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx.Response
+    ) -> _T:
+        """A chat completion or chunk checked (see `_chat_object`), else the SDK's."""
+        if (built := _chat_object(data, cast_to, response)) is not None:
+            return built  # type: ignore[return-value]
+        return super().process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )
+
+    def make_status_error(
+        self, err_msg: str, *, body: object, response: httpx.Response
+    ) -> MiniMaxAPIStatusError:
+        """MiniMax's exception for an error response (`status_error_of`)."""
+        return status_error_of(body, response)
+
+
+class MiniMaxOpenAI(_MiniMaxClientHooks, HookedOpenAI):
     """`openai.OpenAI` that reads MiniMax's error codes (see the module doc)."""
 
     def request(self, cast_to: Any, options: Any, **kwargs: Any) -> Any:
@@ -407,36 +435,19 @@ class MiniMaxOpenAI(openai.OpenAI):
         with raising_typed():
             return super().request(cast_to, options, stream_cls=stream_cls, **kwargs)
 
-    def _make_status_error(
-        self, err_msg: str, *, body: object, response: httpx.Response
-    ) -> MiniMaxAPIStatusError:
-        return status_error_of(body, response)
-
-    def _send_request(
+    def send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
-        response = super()._send_request(request, stream=stream, **kwargs)
+        """The response, read and checked for a failure MiniMax reports in it."""
+        response = super().send_request(request, stream=stream, **kwargs)
         if _peekable_stream(response):
             return _checked_stream(response)
         if _to_read(response):
             response.read()
         return _checked_body(response)
 
-    def _should_retry(self, response: httpx.Response) -> bool:
-        decision = _retry_decision(response)
-        return super()._should_retry(response) if decision is None else decision
 
-    def _process_response_data(
-        self, *, data: object, cast_to: type[_T], response: httpx.Response
-    ) -> _T:
-        if (built := _chat_object(data, cast_to, response)) is not None:
-            return built  # type: ignore[return-value]
-        return super()._process_response_data(
-            data=data, cast_to=cast_to, response=response
-        )
-
-
-class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
+class AsyncMiniMaxOpenAI(_MiniMaxClientHooks, HookedAsyncOpenAI):
     """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc).
 
     Args:
@@ -479,30 +490,13 @@ class AsyncMiniMaxOpenAI(openai.AsyncOpenAI):
                 cast_to, options, stream_cls=stream_cls, **kwargs
             )
 
-    def _make_status_error(
-        self, err_msg: str, *, body: object, response: httpx.Response
-    ) -> MiniMaxAPIStatusError:
-        return status_error_of(body, response)
-
-    async def _send_request(
+    async def send_request(
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
-        response = await super()._send_request(request, stream=stream, **kwargs)
+        """The response, read and checked for a failure MiniMax reports in it."""
+        response = await super().send_request(request, stream=stream, **kwargs)
         if _peekable_stream(response):
             return await _achecked_stream(response, self.stream_chunk_timeout)
         if _to_read(response):
             await response.aread()
         return _checked_body(response)
-
-    def _should_retry(self, response: httpx.Response) -> bool:
-        decision = _retry_decision(response)
-        return super()._should_retry(response) if decision is None else decision
-
-    def _process_response_data(
-        self, *, data: object, cast_to: type[_T], response: httpx.Response
-    ) -> _T:
-        if (built := _chat_object(data, cast_to, response)) is not None:
-            return built  # type: ignore[return-value]
-        return super()._process_response_data(
-            data=data, cast_to=cast_to, response=response
-        )

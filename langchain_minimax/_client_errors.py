@@ -31,6 +31,7 @@ import openai
 
 from langchain_minimax._failures import CallContext, read_failure, status_error
 from langchain_minimax._translate import reraise, translating
+from langchain_minimax._upstream import HookedAsyncStream, HookedStream
 from langchain_minimax.errors import MiniMaxAPIStatusError
 
 _T = TypeVar("_T")
@@ -114,24 +115,34 @@ def raising_typed() -> Iterator[None]:
         reraise(error, request_context(error.request))
 
 
-class TypedStream(openai.Stream[_T]):
-    """`openai.Stream` raising MiniMax's exceptions (see the module doc)."""
+class TypedStream(HookedStream[_T], openai.Stream[_T]):
+    """`openai.Stream` raising MiniMax's exceptions (see the module doc).
 
-    def __stream__(self) -> Iterator[_T]:
+    `openai.Stream[_T]` is named as a base too: the SDK reads the item type
+    from there.
+    """
+
+    def stream_items(self) -> Iterator[_T]:
+        """The stream's items; MiniMax's exception for what reading them raises."""
         context = request_context(self.response.request, streaming=True)
         with translating(context):
-            for item in super().__stream__():
+            for item in super().stream_items():
                 context.chunks += 1
                 yield item
 
 
-class AsyncTypedStream(openai.AsyncStream[_T]):
-    """`openai.AsyncStream` raising MiniMax's exceptions (see the module doc)."""
+class AsyncTypedStream(HookedAsyncStream[_T], openai.AsyncStream[_T]):
+    """`openai.AsyncStream` raising MiniMax's exceptions (see the module doc).
 
-    async def __stream__(self) -> AsyncIterator[_T]:
+    `openai.AsyncStream[_T]` is named as a base too: the SDK reads the item type
+    from there.
+    """
+
+    async def stream_items(self) -> AsyncIterator[_T]:
+        """The stream's items; MiniMax's exception for what reading them raises."""
         context = request_context(self.response.request, streaming=True)
         with translating(context):
-            async for item in super().__stream__():
+            async for item in super().stream_items():
                 context.chunks += 1
                 yield item
 

@@ -6,11 +6,14 @@ are imported here, each with why we need it, and the private methods our
 subclasses override or call are listed in `HOOKS` with the parameters we rely
 on (`PRIVATE_PARAMETERS`: private parameters of public methods). The functions
 below reach the few private attributes and parameters the rest of the package
-needs. `tests/unit_tests/test_upstream.py` fails if another module imports or
-touches a private upstream name, if a subclass overrides or calls a private
-upstream method missing from `HOOKS`, or if a listed method is gone or has
-other parameters. CI runs it at the lowest and the latest versions
-`pyproject.toml` allows.
+needs, and the `Hooked*` classes hand the private methods of the `openai`
+clients and streams that `_client.py` changes to public-named methods of the
+same name without the underscores (`__stream__`: `stream_items`), which by
+default do what the SDK does. `tests/unit_tests/test_upstream.py` fails if
+another module imports or touches a private upstream name, if a class (the
+seam's included) overrides or calls a private upstream method missing from
+`HOOKS`, or if a listed method is gone or has other parameters. CI runs it at
+the lowest and the latest versions `pyproject.toml` allows.
 
 Checked with openai 3.15.0 and 3.57.0, langchain-openai 1.6.6 and 1.7.4,
 langchain-core 1.6.10 and 1.8.3.
@@ -19,9 +22,10 @@ langchain-core 1.6.10 and 1.8.3.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
+import httpx2
 import openai
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
 
@@ -70,11 +74,20 @@ from langchain_openai.chat_models.base import (
     _DictOrPydanticClass as DictOrPydanticClass,
 )
 
+# The base class of both `openai` clients, where `_should_retry`,
+# `_process_response_data` and `_make_status_error` are defined.
+from openai._base_client import BaseClient
+
 __all__ = [
     "HOOKS",
     "DictOrPydantic",
+    "ClientHooks",
     "DictOrPydanticClass",
     "Hook",
+    "HookedAsyncOpenAI",
+    "HookedAsyncStream",
+    "HookedOpenAI",
+    "HookedStream",
     "OpenAITimeoutError",
     "build_proxied_async_httpx_client",
     "build_proxied_sync_httpx_client",
@@ -107,6 +120,7 @@ def replace_post(resource: Any, post: Callable[..., Any]) -> None:
 
 
 _Client = TypeVar("_Client")
+_T = TypeVar("_T")
 
 
 def copy_client(
@@ -145,6 +159,93 @@ def request_payload(model: ChatOpenAI, messages: LanguageModelInput) -> dict:
     return model._get_request_payload(messages)
 
 
+class ClientHooks(BaseClient[Any, Any]):
+    """The private methods both `openai` clients share, handed to public ones."""
+
+    def _should_retry(self, response: httpx2.Response) -> bool:
+        return self.should_retry(response)
+
+    def should_retry(self, response: httpx2.Response) -> bool:
+        """Whether to retry after an error response (the SDK's rules)."""
+        return super()._should_retry(response)
+
+    def _process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx2.Response
+    ) -> _T:
+        return self.process_response_data(data=data, cast_to=cast_to, response=response)
+
+    def process_response_data(
+        self, *, data: object, cast_to: type[_T], response: httpx2.Response
+    ) -> _T:
+        """`cast_to` built from a parsed body or stream event (the SDK's way)."""
+        return super()._process_response_data(
+            data=data, cast_to=cast_to, response=response
+        )
+
+    def _make_status_error(
+        self, err_msg: str, *, body: object, response: httpx2.Response
+    ) -> openai.APIStatusError:
+        return self.make_status_error(err_msg, body=body, response=response)
+
+    def make_status_error(
+        self, err_msg: str, *, body: object, response: httpx2.Response
+    ) -> openai.APIStatusError:
+        """The exception for an error response (the SDK's)."""
+        return super()._make_status_error(err_msg, body=body, response=response)
+
+
+class HookedOpenAI(ClientHooks, openai.OpenAI):
+    """`openai.OpenAI` whose private hooks are public methods (see the module doc)."""
+
+    def _send_request(
+        self, request: httpx2.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx2.Response:
+        return self.send_request(request, stream=stream, **kwargs)
+
+    def send_request(
+        self, request: httpx2.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx2.Response:
+        """Send one HTTP request, before the SDK's retry decision (the SDK's way)."""
+        return super()._send_request(request, stream=stream, **kwargs)
+
+
+class HookedAsyncOpenAI(ClientHooks, openai.AsyncOpenAI):
+    """The async counterpart of `HookedOpenAI`."""
+
+    async def _send_request(
+        self, request: httpx2.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx2.Response:
+        return await self.send_request(request, stream=stream, **kwargs)
+
+    async def send_request(
+        self, request: httpx2.Request, *, stream: bool, **kwargs: Any
+    ) -> httpx2.Response:
+        """Send one HTTP request, before the SDK's retry decision (the SDK's way)."""
+        return await super()._send_request(request, stream=stream, **kwargs)
+
+
+class HookedStream(openai.Stream[_T]):
+    """`openai.Stream` reading its items with `stream_items`."""
+
+    def __stream__(self) -> Iterator[_T]:
+        return self.stream_items()
+
+    def stream_items(self) -> Iterator[_T]:
+        """The stream's items, read from its events (the SDK's way)."""
+        return super().__stream__()
+
+
+class HookedAsyncStream(openai.AsyncStream[_T]):
+    """`openai.AsyncStream` reading its items with `stream_items`."""
+
+    def __stream__(self) -> AsyncIterator[_T]:
+        return self.stream_items()
+
+    def stream_items(self) -> AsyncIterator[_T]:
+        """The stream's items, read from its events (the SDK's way)."""
+        return super().__stream__()
+
+
 class Hook(NamedTuple):
     """A private method of upstream classes that our subclasses override or call.
 
@@ -162,6 +263,7 @@ class Hook(NamedTuple):
 
 
 _CLIENTS = (openai.OpenAI, openai.AsyncOpenAI)
+_BOTH_CLIENTS = (BaseClient, *_CLIENTS)
 _CHAT_MODEL = (ChatOpenAI,)
 _CALLS = ("messages", "stop", "run_manager", "kwargs")
 
@@ -175,20 +277,20 @@ HOOKS: tuple[Hook, ...] = (
         "status there, so that the SDK's retries cover it",
     ),
     Hook(
-        _CLIENTS,
+        _BOTH_CLIENTS,
         "_should_retry",
         ("response",),
         "MiniMax's error code, not only the HTTP status, decides a retry",
     ),
     Hook(
-        _CLIENTS,
+        _BOTH_CLIENTS,
         "_process_response_data",
         ("data", "cast_to", "response"),
         "checks that a parsed body is a JSON object and hands chat completions "
         "on as dicts on the wire path",
     ),
     Hook(
-        _CLIENTS,
+        _BOTH_CLIENTS,
         "_make_status_error",
         ("err_msg", "body", "response"),
         "where the SDK builds the exception for an error response: the client "
