@@ -47,6 +47,13 @@ class Samples:
     def empty(cls, names: Sequence[str]) -> Samples:
         return cls(*({name: [] for name in names} for _ in range(4)))  # type: ignore[arg-type]
 
+    def record(self, name: str, cpu_start: float, wall_start: float) -> None:
+        """Append one call of `name` that started at these clock readings."""
+        self.wall[name].append(time.perf_counter() - wall_start)
+        self.cpu[name].append(time.process_time() - cpu_start)
+        self.gc[name].append(GC_CLOCK.seconds)
+        self.full_gcs[name].append(GC_CLOCK.full)
+
     def medians(self, scale: float = 1.0) -> tuple[dict[str, float], dict[str, float]]:
         return (
             {name: median(times) * scale for name, times in self.wall.items()},
@@ -125,10 +132,7 @@ def interleave(
             GC_CLOCK.reset()
             cpu, wall = time.process_time(), time.perf_counter()
             function()
-            out.wall[name].append(time.perf_counter() - wall)
-            out.cpu[name].append(time.process_time() - cpu)
-            out.gc[name].append(GC_CLOCK.seconds)
-            out.full_gcs[name].append(GC_CLOCK.full)
+            out.record(name, cpu, wall)
     return out
 
 
@@ -153,10 +157,7 @@ async def ainterleave(
             GC_CLOCK.reset()
             cpu, wall = time.process_time(), time.perf_counter()
             await function()
-            out.wall[name].append(time.perf_counter() - wall)
-            out.cpu[name].append(time.process_time() - cpu)
-            out.gc[name].append(GC_CLOCK.seconds)
-            out.full_gcs[name].append(GC_CLOCK.full)
+            out.record(name, cpu, wall)
     return out
 
 
