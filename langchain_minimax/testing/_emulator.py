@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from langchain_minimax.testing._faults import ErrorFault, Fault
-from langchain_minimax.testing._script import RecordedRequest, Reply
-from langchain_minimax.testing._validation import KNOWN_MODELS
+from langchain_minimax.testing._exchange import (
+    DONE_EVENT,
+    Answer,
+    Request,
+    error_answer,
+    events,
+    hex_id,
+    json_answer,
+)
+from langchain_minimax.testing._faults import (
+    CutStream,
+    ErrorFault,
+    Fault,
+    HTTPError,
+    InBodyError,
+    MalformedJSON,
+    NoFinishReason,
+    StalledStream,
+)
+from langchain_minimax.testing._render import (
+    in_body_error,
+    render_completion,
+    render_stream,
+)
+from langchain_minimax.testing._script import RecordedRequest, Reply, dumps
+from langchain_minimax.testing._validation import (
+    KNOWN_MODELS,
+    MULTIMODAL_MODELS,
+    validate_request,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -27,6 +57,14 @@ DEFAULT_REASONING = "The user said hello, so I should greet them back."
 
 DEFAULT_CONTENT = "Hello from the MiniMax emulator."
 """Content of the default responder's reply."""
+
+_ENDPOINTS = frozenset({"/v1/chat/completions", "/chat/completions"})
+_AUTH_MESSAGE = (
+    "login fail: Please carry the API secret key in the 'Authorization' field of "
+    "the request header (1004)"
+)
+_MALFORMED_BODY = b'{"id": "x", "choices": ['
+_MALFORMED_EVENT = b"data: {not json\n\n"
 
 
 def default_responder(request_body: dict[str, Any]) -> Reply:
@@ -151,7 +189,7 @@ class MiniMaxEmulator:
             return self
         from langchain_minimax.testing._server import EmulatorServer
 
-        server = EmulatorServer((self._host, self._requested_port), self)
+        server = EmulatorServer((self._host, self._requested_port), self.answer)
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -303,11 +341,147 @@ class MiniMaxEmulator:
             self._responder = self._initial_responder
             self.chunk_size, self.context_limit_tokens = self._initial_settings
 
-    # -- used by the server ----------------------------------------------------
+    # -- answering -------------------------------------------------------------
 
-    def _record(self, request: RecordedRequest) -> None:
-        with self._lock:
-            self._requests.append(request)
+    def answer(self, request: Request) -> Answer:
+        """Decide the answer to one request, in the order the class describes.
+
+        No I/O: the server reads the request and delivers the answer. The
+        request is recorded, and the fault and reply queues advance.
+
+        Args:
+            request: The request as read from the connection.
+
+        Returns:
+            The status, headers, body or events, and delivery faults to send.
+        """
+        parsed: Any = None
+        if request.raw:
+            try:
+                parsed = json.loads(request.raw)
+            except ValueError:
+                parsed = None
+        body = parsed if isinstance(parsed, dict) else None
+
+        def record(status: int) -> None:
+            recorded = RecordedRequest(
+                request.method,
+                request.path,
+                dict(request.headers),
+                body,
+                request.raw,
+                status,
+            )
+            with self._lock:
+                self._requests.append(recorded)
+
+        path = request.path.split("?", 1)[0]
+        if request.method != "POST" or path not in _ENDPOINTS:
+            record(404)
+            return error_answer(404, "not_found_error", "404 page not found")
+        if not self._authorized(request.headers.get("authorization")):
+            record(401)
+            return error_answer(401, "authorized_error", _AUTH_MESSAGE)
+
+        fault = self._pop_fault()
+        extra = fault.headers if fault is not None else {}
+        delay = fault.delay if fault is not None else 0.0
+        stream = body is not None and body.get("stream") is True
+        if isinstance(fault, (HTTPError, InBodyError)):
+            return _fault_answer(fault, body, stream, record)
+
+        error = validate_request(
+            parsed, models=self.models, context_limit_tokens=self.context_limit_tokens
+        )
+        if error is not None or body is None:
+            record(400)
+            message = error or "invalid params (2013)"
+            return error_answer(400, "bad_request_error", message, extra, delay=delay)
+
+        if isinstance(fault, MalformedJSON) and not stream:
+            record(200)
+            return Answer(200, extra, _MALFORMED_BODY, delay=delay)
+
+        try:
+            reply = self._reply_for(body)
+        except Exception as exc:
+            record(500)
+            message = f"emulator responder failed: {type(exc).__name__}: {exc}"
+            return error_answer(500, "api_error", message, extra, delay=delay)
+        if not isinstance(reply, Reply):
+            return _fault_answer(reply, body, stream, record)
+
+        tool_call_ids = self._tool_call_ids(reply)
+        completion_id = hex_id()
+        created = int(time.time())
+        finish = not isinstance(fault, NoFinishReason)
+        cut = fault.after_chunks if isinstance(fault, CutStream) else None
+        record(200)
+        if not stream:
+            completion = render_completion(
+                reply,
+                body,
+                completion_id=completion_id,
+                created=created,
+                tool_call_ids=tool_call_ids,
+                finish=finish,
+            )
+            data = dumps(completion).encode("utf-8")
+            if cut is None:
+                return Answer(200, extra, data, delay=delay)
+            half = data[: len(data) // 2]
+            return Answer(
+                200, extra, half, delay=delay, content_length=len(data), cut=True
+            )
+        chunks = render_stream(
+            reply,
+            body,
+            completion_id=completion_id,
+            created=created,
+            tool_call_ids=tool_call_ids,
+            chunk_size=self.chunk_size,
+            finish=finish,
+        )
+        malformed = _MALFORMED_EVENT if isinstance(fault, MalformedJSON) else b""
+        return Answer(
+            200,
+            extra,
+            events=events(chunks, after_first=malformed, limit=cut),
+            trailer=DONE_EVENT if reply.done_marker and cut is None else b"",
+            delay=delay,
+            event_delay=fault.chunk_delay if isinstance(fault, StalledStream) else 0.0,
+            frame_bytes=reply.frame_bytes,
+            cut=cut is not None,
+        )
+
+    def _reply_for(self, body: dict[str, Any]) -> Reply | ErrorFault:
+        """Take the next reply and fit it to the request.
+
+        Raises:
+            TypeError: When the responder returned something it may not.
+        """
+        reply = self._next_reply(body)
+        if isinstance(reply, Fault) and not reply.replaces_answer:
+            raise TypeError(
+                f"responder returned {type(reply).__name__}, which damages an"
+                " answer; a responder may return HTTPError or InBodyError"
+            )
+        if not isinstance(reply, (Reply, HTTPError, InBodyError)):
+            raise TypeError(f"responder returned {type(reply).__name__}")
+        if not isinstance(reply, Reply):
+            return reply
+        thinking = body.get("thinking")
+        if (
+            body.get("model") in MULTIMODAL_MODELS
+            and isinstance(thinking, dict)
+            and thinking.get("type") == "disabled"
+        ):
+            reply = dataclasses.replace(reply, reasoning="")
+        limit = body.get("max_completion_tokens", body.get("max_tokens"))
+        reply = reply.within_token_limit(limit)
+        for call in reply.tool_calls:
+            call.arguments_json()
+        return reply
 
     def _pop_fault(self) -> Fault | None:
         with self._lock:
@@ -321,8 +495,8 @@ class MiniMaxEmulator:
             return fault
 
     def _next_reply(self, body: dict[str, Any]) -> Reply | Fault:
-        # A responder may return any fault at run time; the server rejects
-        # the kinds it cannot answer with.
+        # A responder may return any fault at run time; `_reply_for` rejects
+        # the kinds that cannot answer.
         with self._lock:
             if self._replies:
                 return self._replies.popleft()
@@ -345,3 +519,32 @@ class MiniMaxEmulator:
         if self._api_key is None:
             return True
         return authorization == f"Bearer {self._api_key}"
+
+
+def _fault_answer(
+    fault: ErrorFault,
+    body: dict[str, Any] | None,
+    stream: bool,
+    record: Callable[[int], None],
+) -> Answer:
+    """Answer with an error fault: an HTTP error, or a failure in an HTTP 200."""
+    if isinstance(fault, HTTPError):
+        record(fault.status)
+        return error_answer(
+            fault.status,
+            fault.error_type,
+            fault.full_message(),
+            fault.headers,
+            delay=fault.delay,
+        )
+    record(200)
+    native = in_body_error(
+        fault,
+        body.get("model") if body is not None else None,
+        completion_id=hex_id(),
+        created=int(time.time()),
+    )
+    if not stream:
+        return json_answer(200, native, fault.headers, delay=fault.delay)
+    event = b"data: " + dumps(native).encode("utf-8") + b"\n\n"
+    return Answer(200, fault.headers, events=[event], delay=fault.delay)

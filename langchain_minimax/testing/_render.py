@@ -1,6 +1,6 @@
 """Rendering scripted replies and errors to MiniMax's wire format.
 
-Pure functions: the server in `_server.py` decides *which* reply or fault
+Pure functions: `MiniMaxEmulator.answer` decides *which* reply or fault
 applies to a request and these turn it into the JSON bodies and
 server-sent-event chunks MiniMax's OpenAI-compatible Chat Completions endpoint
 produces (see `../shared/minimax-api.md` in the project's notes).

@@ -6,55 +6,20 @@ Imported only when an emulator starts, because `http.server` is slow to import.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import http.server
-import json
-import os
 import socket
 import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from langchain_minimax.testing._faults import (
-    CutStream,
-    ErrorFault,
-    Fault,
-    HTTPError,
-    InBodyError,
-    MalformedJSON,
-    NoFinishReason,
-    StalledStream,
-)
-from langchain_minimax.testing._render import (
-    error_envelope,
-    in_body_error,
-    render_completion,
-    render_stream,
-)
-from langchain_minimax.testing._script import RecordedRequest, Reply, dumps
-from langchain_minimax.testing._validation import MULTIMODAL_MODELS, validate_request
-
-if TYPE_CHECKING:
-    from langchain_minimax.testing._emulator import MiniMaxEmulator
+from langchain_minimax.testing._exchange import Answer, Request, error_answer
 
 __all__ = ["EmulatorServer"]
 
-_ENDPOINTS = frozenset({"/v1/chat/completions", "/chat/completions"})
 _FLUSH_BYTES = 64 * 1024
-_AUTH_MESSAGE = (
-    "login fail: Please carry the API secret key in the 'Authorization' field of "
-    "the request header (1004)"
-)
-_MALFORMED_BODY = b'{"id": "x", "choices": ['
-_MALFORMED_EVENT = b"data: {not json\n\n"
-_DONE_EVENT = b"data: [DONE]\n\n"
-
-
-def _hex_id() -> str:
-    return os.urandom(16).hex()
 
 
 def _pause(seconds: float) -> None:
@@ -68,16 +33,23 @@ def _pause(seconds: float) -> None:
 
 
 class EmulatorServer(http.server.ThreadingHTTPServer):
-    """A threading HTTP/1.1 server that knows its emulator and connections."""
+    """A threading HTTP/1.1 server that delivers what `answer` decides.
+
+    It only moves bytes: each request is read into a `Request`, `answer`
+    (the emulator's `answer` method) decides the `Answer`, and the handler
+    writes it, with the answer's delays, frames and cuts.
+    """
 
     daemon_threads = True
     block_on_close = False
     request_queue_size = 1024
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], emulator: MiniMaxEmulator) -> None:
-        """Bind and listen on `address` for `emulator`."""
-        self.emulator = emulator
+    def __init__(
+        self, address: tuple[str, int], answer: Callable[[Request], Answer]
+    ) -> None:
+        """Bind and listen on `address`, answering with `answer`."""
+        self.answer = answer
         self._connections: set[Any] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -164,7 +136,7 @@ class _StreamWriter:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """Serves the chat-completions endpoint for `EmulatorServer.emulator`."""
+    """Reads requests and writes the answers `EmulatorServer.answer` decides."""
 
     protocol_version = "HTTP/1.1"
     server_version = "MiniMaxEmulator"
@@ -212,17 +184,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         headers.update(extra)
         self.wfile.write(self._head(status, headers) + data)
 
-    def _send_json(self, status: int, obj: Any, extra: Mapping[str, str]) -> None:
-        self._send_bytes(status, dumps(obj).encode("utf-8"), extra)
-
-    def _send_error_envelope(
-        self, status: int, error_type: str, message: str, extra: Mapping[str, str]
-    ) -> None:
-        envelope = error_envelope(status, error_type, message, _hex_id())
-        self._send_json(status, envelope, extra)
-
     def _stream_writer(
-        self, extra: Mapping[str, str], frame_bytes: int | None = None
+        self, status: int, extra: Mapping[str, str], frame_bytes: int | None
     ) -> _StreamWriter:
         chunked = self.request_version != "HTTP/1.0"
         headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
@@ -232,7 +195,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         headers.update(extra)
         return _StreamWriter(
-            self.wfile.write, self._head(200, headers), chunked, frame_bytes
+            self.wfile.write, self._head(status, headers), chunked, frame_bytes
         )
 
     def _cut(self) -> None:
@@ -268,7 +231,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _handle(self) -> None:
         self._headers_sent = False
         try:
-            self._dispatch()
+            raw = self._read_body()
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            answer = self.server.answer(Request(self.command, self.path, headers, raw))
+            self._deliver(answer)
         except OSError:
             self.close_connection = True
             raise
@@ -276,192 +242,34 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             if not self._headers_sent:
                 message = f"emulator error: {type(exc).__name__}: {exc}"
-                self._send_error_envelope(500, "api_error", message, {})
+                answer = error_answer(500, "api_error", message)
+                self._send_bytes(answer.status, answer.body, answer.headers)
             raise
 
-    def _dispatch(self) -> None:
-        emulator = self.server.emulator
-        raw = self._read_body()
-        headers = {name.lower(): value for name, value in self.headers.items()}
-        parsed: Any = None
-        if raw:
-            try:
-                parsed = json.loads(raw)
-            except ValueError:
-                parsed = None
-        body = parsed if isinstance(parsed, dict) else None
-
-        def record(status: int) -> None:
-            emulator._record(
-                RecordedRequest(self.command, self.path, headers, body, raw, status)
+    def _deliver(self, answer: Answer) -> None:
+        _pause(answer.delay)
+        if answer.events is None:
+            self._send_bytes(
+                answer.status,
+                answer.body,
+                answer.headers,
+                length=answer.content_length,
             )
-
-        path = self.path.split("?", 1)[0]
-        if self.command != "POST" or path not in _ENDPOINTS:
-            record(404)
-            self._send_error_envelope(404, "not_found_error", "404 page not found", {})
-            return
-        if not emulator._authorized(headers.get("authorization")):
-            record(401)
-            self._send_error_envelope(401, "authorized_error", _AUTH_MESSAGE, {})
-            return
-
-        fault = emulator._pop_fault()
-        extra = fault.headers if fault is not None else {}
-        delay = fault.delay if fault is not None else 0.0
-        stream = body is not None and body.get("stream") is True
-        if isinstance(fault, (HTTPError, InBodyError)):
-            self._send_fault(fault, body, stream, record)
-            return
-
-        error = validate_request(
-            parsed,
-            models=emulator.models,
-            context_limit_tokens=emulator.context_limit_tokens,
-        )
-        if error is not None or body is None:
-            record(400)
-            _pause(delay)
-            message = error or "invalid params (2013)"
-            self._send_error_envelope(400, "bad_request_error", message, extra)
-            return
-
-        if isinstance(fault, MalformedJSON) and not stream:
-            record(200)
-            _pause(delay)
-            self._send_bytes(200, _MALFORMED_BODY, extra)
-            return
-
-        try:
-            reply = emulator._next_reply(body)
-            if isinstance(reply, Fault) and not reply.replaces_answer:
-                raise TypeError(
-                    f"responder returned {type(reply).__name__}, which damages an"
-                    " answer; a responder may return HTTPError or InBodyError"
-                )
-            if not isinstance(reply, (Reply, HTTPError, InBodyError)):
-                raise TypeError(f"responder returned {type(reply).__name__}")
-            thinking = body.get("thinking")
-            if (
-                isinstance(reply, Reply)
-                and body.get("model") in MULTIMODAL_MODELS
-                and isinstance(thinking, dict)
-                and thinking.get("type") == "disabled"
-            ):
-                reply = dataclasses.replace(reply, reasoning="")
-            if isinstance(reply, Reply):
-                limit = body.get("max_completion_tokens", body.get("max_tokens"))
-                reply = reply.within_token_limit(limit)
-            for call in reply.tool_calls if isinstance(reply, Reply) else []:
-                call.arguments_json()
-        except Exception as exc:
-            record(500)
-            _pause(delay)
-            message = f"emulator responder failed: {type(exc).__name__}: {exc}"
-            self._send_error_envelope(500, "api_error", message, extra)
-            return
-        if not isinstance(reply, Reply):
-            self._send_fault(reply, body, stream, record)
-            return
-
-        tool_call_ids = emulator._tool_call_ids(reply)
-        completion_id = _hex_id()
-        created = int(time.time())
-        finish = not isinstance(fault, NoFinishReason)
-        cut = fault.after_chunks if isinstance(fault, CutStream) else None
-        record(200)
-        _pause(delay)
-        if not stream:
-            completion = render_completion(
-                reply,
-                body,
-                completion_id=completion_id,
-                created=created,
-                tool_call_ids=tool_call_ids,
-                finish=finish,
-            )
-            data = dumps(completion).encode("utf-8")
-            if cut is None:
-                self._send_bytes(200, data, extra)
-            else:
-                self._send_bytes(200, data[: len(data) // 2], extra, length=len(data))
+            if answer.cut:
                 self._cut()
             return
-        chunks = render_stream(
-            reply,
-            body,
-            completion_id=completion_id,
-            created=created,
-            tool_call_ids=tool_call_ids,
-            chunk_size=emulator.chunk_size,
-            finish=finish,
-        )
-        malformed = isinstance(fault, MalformedJSON)
-        pause = fault.chunk_delay if isinstance(fault, StalledStream) else 0.0
-        self._stream(
-            chunks,
-            self._stream_writer(extra, reply.frame_bytes),
-            cut_after=cut,
-            malformed=malformed,
-            pause=pause,
-            done_marker=reply.done_marker,
-        )
-
-    def _stream(
-        self,
-        chunks: Iterator[str],
-        writer: _StreamWriter,
-        *,
-        cut_after: int | None,
-        malformed: bool,
-        pause: float,
-        done_marker: bool,
-    ) -> None:
-        for count, chunk in enumerate(chunks):
-            if cut_after is not None and count >= cut_after:
-                break
-            if count and pause:
+        writer = self._stream_writer(answer.status, answer.headers, answer.frame_bytes)
+        for count, event in enumerate(answer.events):
+            if count and answer.event_delay:
                 writer.flush()
-                time.sleep(pause)
-            writer.write(b"data: " + chunk.encode("utf-8") + b"\n\n")
+                time.sleep(answer.event_delay)
+            writer.write(event)
             if count == 0:
-                if malformed:
-                    writer.write(_MALFORMED_EVENT)
                 writer.flush()
-        else:
-            if cut_after is None:
-                if done_marker:
-                    writer.write(_DONE_EVENT)
-                writer.close()
-                return
-        writer.flush()
-        self._cut()
-
-    def _send_fault(
-        self,
-        fault: ErrorFault,
-        body: dict[str, Any] | None,
-        stream: bool,
-        record: Callable[[int], None],
-    ) -> None:
-        if isinstance(fault, HTTPError):
-            record(fault.status)
-            _pause(fault.delay)
-            self._send_error_envelope(
-                fault.status, fault.error_type, fault.full_message(), fault.headers
-            )
+        if answer.cut:
+            writer.flush()
+            self._cut()
             return
-        record(200)
-        _pause(fault.delay)
-        native = in_body_error(
-            fault,
-            body.get("model") if body is not None else None,
-            completion_id=_hex_id(),
-            created=int(time.time()),
-        )
-        if not stream:
-            self._send_json(200, native, fault.headers)
-            return
-        writer = self._stream_writer(fault.headers)
-        writer.write(b"data: " + dumps(native).encode("utf-8") + b"\n\n")
+        if answer.trailer:
+            writer.write(answer.trailer)
         writer.close()

@@ -1599,3 +1599,88 @@ def test_context_windows_match_the_model_profiles() -> None:
     for name, row in MODELS.items():
         window = CONTEXT_WINDOWS.get(name, 204_800)
         assert window == row.max_input_tokens, name
+
+
+def _testing_imports() -> dict[str, set[str]]:
+    """Map each module of the testing package to the package modules it imports."""
+    graph: dict[str, set[str]] = {}
+    for path in TESTING_DIR.glob("*.py"):
+        targets: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets.add(node.module)
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+        prefix = "langchain_minimax.testing."
+        graph[path.stem] = {
+            name.removeprefix(prefix) for name in targets if name.startswith(prefix)
+        }
+    return graph
+
+
+def test_the_testing_package_has_no_import_circle() -> None:
+    graph = _testing_imports()
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for name in graph.get(start, set()) - seen:
+            if name == goal or reaches(name, goal, seen | {name}):
+                return True
+        return False
+
+    assert "_emulator" in graph["__init__"]
+    assert "_exchange" in graph["_server"]
+    circles = [module for module in graph if reaches(module, module, set())]
+    assert circles == []
+
+
+def test_the_server_only_moves_bytes() -> None:
+    assert _testing_imports()["_server"] == {"_exchange"}
+
+
+def test_answers_are_decided_without_a_server() -> None:
+    from langchain_minimax.testing._exchange import Request
+
+    emu = MiniMaxEmulator(api_key=KEY)
+    emu.add_reply(Reply(content="Hi!"))
+    emu.add_fault(SlowResponse(delay=0.5, headers={"x-test": "1"}))
+    body = json.dumps({"model": MODEL, "messages": HELLO}).encode()
+    auth = {"authorization": f"Bearer {KEY}"}
+    answer = emu.answer(Request("POST", "/v1/chat/completions", auth, body))
+    assert not emu.is_running
+    assert (answer.status, answer.delay, dict(answer.headers)) == (
+        200,
+        0.5,
+        {"x-test": "1"},
+    )
+    assert json.loads(answer.body)["choices"][0]["message"]["content"] == "Hi!"
+    assert answer.events is None
+    assert not answer.cut
+
+    denied = emu.answer(Request("POST", "/v1/chat/completions", {}, body))
+    assert denied.status == 401
+    assert json.loads(denied.body)["error"]["message"] == AUTH_MESSAGE
+    assert [r.response_status for r in emu.requests] == [200, 401]
+
+
+def test_streamed_answers_carry_their_delivery_faults() -> None:
+    from langchain_minimax.testing._exchange import Request
+
+    emu = MiniMaxEmulator(api_key=None)
+    emu.add_replies([Reply(content="abcdefgh" * 4, chunk_size=8)] * 2)
+    emu.add_fault(CutStream(after_chunks=2))
+    emu.add_fault(StalledStream(chunk_delay=0.25))
+    body = json.dumps({"model": MODEL, "messages": HELLO, "stream": True}).encode()
+    request = Request("POST", "/chat/completions", {}, body)
+
+    cut = emu.answer(request)
+    assert cut.cut
+    assert cut.trailer == b""
+    assert cut.events is not None
+    assert len(list(cut.events)) == 2
+
+    stalled = emu.answer(request)
+    assert not stalled.cut
+    assert stalled.event_delay == 0.25
+    assert stalled.trailer == b"data: [DONE]\n\n"
+    assert stalled.events is not None
+    assert all(event.startswith(b"data: {") for event in stalled.events)
