@@ -502,14 +502,20 @@ class ChatMiniMax(ChatOpenAI):
         tools: Sequence[dict[str, Any] | type | Callable | BaseTool] | None = None,
         *,
         allow_fetching_images: bool = True,
+        include_service_prompt: bool = False,
     ) -> int:
-        """Estimate the prompt tokens MiniMax bills for `messages`, offline.
+        """Estimate the prompt tokens of `messages` (and `tools`), offline.
 
         Counts what the package sends: every message with its framing, the
-        reasoning each assistant turn sends back, tool calls, `tools`' schemas,
-        a fixed cost per image or video (never fetched, whatever
-        `allow_fetching_images` says) and the service's own prompt. See
-        "Token counting" in docs/chat_minimax.md for the method and accuracy.
+        reasoning each assistant turn sends back, tool calls, `tools`' schemas
+        and a fixed cost per image or video (never fetched, whatever
+        `allow_fetching_images` says). Counts add up: a list counts the sum of
+        its messages counted one by one, and `[]` counts 0, as `trim_messages`
+        and the summarization middleware need. With
+        `include_service_prompt=True` the prompt the service adds to every
+        request is added too: the estimate of the `prompt_tokens` MiniMax bills
+        for sending `messages` with `tools`. See "Token counting" in
+        docs/chat_minimax.md for the method and accuracy.
         """
         from langchain_minimax.tokens import count_request  # see get_token_ids
 
@@ -525,6 +531,7 @@ class ChatMiniMax(ChatOpenAI):
             reasoning_split=bool(split["reasoning_split"]),
             split_field=reasoning_field(self.model_name),
             token_ids=self.custom_get_token_ids,
+            include_service_prompt=include_service_prompt,
         )
 
     def bind_tools(

@@ -20,8 +20,10 @@ here, with no file, no dependency and no network:
   adds. The framing constants were fitted to the `prompt_tokens` MiniMax-M3
   billed for real requests (`tests/unit_tests/data/m3_prompt_tokens.jsonl`).
 
-Costs are kept in hundredths of a token so that sums are exact; counts are
-rounded once, at the end.
+Costs are kept in hundredths of a token and rounded once per message, so that
+counts add up: a list of messages counts exactly what its messages count one by
+one, and no messages count 0. The service's own prompt is added only on request
+(`include_service_prompt`), for the billed estimate of one whole request.
 """
 
 from __future__ import annotations
@@ -158,7 +160,8 @@ def token_offsets(text: str) -> list[int]:
 
 
 SERVICE_PROMPT = 139
-"""The prompt MiniMax adds to every request: 139 tokens.
+"""The prompt MiniMax adds to every request: 139 tokens, counted only for the
+billed estimate (`include_service_prompt`).
 
 MiniMax-M3 billed 152 prompt tokens for a one-line question with no system
 message. With `MESSAGE_FRAME` set to one token (fitted freely, it comes out
@@ -251,8 +254,15 @@ def request_tokens(
     messages: Iterable[Mapping[str, Any]],
     tools: Iterable[Mapping[str, Any]] = (),
     token_ids: Callable[[str], list[int]] | None = None,
+    *,
+    include_service_prompt: bool = False,
 ) -> int:
-    """The estimated `prompt_tokens` MiniMax bills for a request.
+    """The estimated prompt tokens of a request's messages and tools.
+
+    The count is additive: each message is counted and rounded on its own, so
+    counting a list gives the sum of counting its messages one by one (what
+    `trim_messages` and the summarization middleware assume), and no messages
+    and no tools count 0.
 
     Args:
         messages: The request's message dicts, as the package sends them:
@@ -262,22 +272,34 @@ def request_tokens(
             {...}}`).
         token_ids: A tokenizer to count text with instead of the estimator;
             the framing constants still apply.
+        include_service_prompt: Add `SERVICE_PROMPT`, the prompt the service
+            adds to every request: the estimate of the `prompt_tokens` MiniMax
+            bills for the request.
 
     Returns:
-        Whole tokens: `SERVICE_PROMPT`; per message `MESSAGE_FRAME`, its text,
-        its reasoning, `IMAGE_TOKENS` per image and `VIDEO_TOKENS` per video
-        part, and per tool call `TOOL_CALL_FRAME`, its name and arguments; when
-        there are tools, `TOOLS_PROMPT` and each tool's `function` as JSON.
+        Whole tokens: per message `MESSAGE_FRAME`, its text, its reasoning,
+        `IMAGE_TOKENS` per image and `VIDEO_TOKENS` per video part, and per tool
+        call `TOOL_CALL_FRAME`, its name and arguments; when there are tools,
+        `TOOLS_PROMPT` and each tool's `function` as JSON; `SERVICE_PROMPT`
+        when asked for.
     """
     texts: list[str] = []
-    fixed = SERVICE_PROMPT * UNIT + sum(_message_parts(m, texts) for m in messages)
+    total = SERVICE_PROMPT if include_service_prompt else 0
+    for message in messages:
+        texts.clear()
+        fixed = _message_parts(message, texts)
+        total += to_tokens(fixed + _texts_cost(texts, token_ids))
     schemas = [json.dumps(t.get("function", t), ensure_ascii=False) for t in tools]
     if schemas:
-        fixed += TOOLS_PROMPT * UNIT
-        texts += schemas
+        total += TOOLS_PROMPT + to_tokens(_texts_cost(schemas, token_ids))
+    return total
+
+
+def _texts_cost(texts: list[str], token_ids: Callable[[str], list[int]] | None) -> int:
+    """The cost of `texts`, in hundredths of a token."""
     if token_ids is None:
-        return to_tokens(fixed + text_cost(_SEPARATOR.join(texts)))
-    return to_tokens(fixed + UNIT * sum(len(token_ids(text)) for text in texts))
+        return text_cost(_SEPARATOR.join(texts))
+    return UNIT * sum(len(token_ids(text)) for text in texts)
 
 
 def count_request(
@@ -288,6 +310,7 @@ def count_request(
     reasoning_split: bool,
     split_field: str = "reasoning_details",
     token_ids: Callable[[str], list[int]] | None = None,
+    include_service_prompt: bool = False,
 ) -> int:
     """Count a request from the message dicts `ChatOpenAI` builds for it.
 
@@ -311,6 +334,8 @@ def count_request(
         token_ids: A tokenizer to count text with instead of the estimator,
             e.g. MiniMax's own through `tokenizers`; the framing constants
             still apply.
+        include_service_prompt: Add the prompt the service adds to every
+            request (see `request_tokens`).
 
     Returns:
         The estimated prompt tokens (see `request_tokens`).
@@ -332,4 +357,9 @@ def count_request(
             )
     tool_payload = {"tools": [convert_to_openai_tool(tool) for tool in tools or ()]}
     apply_tool_rules(tool_payload)
-    return request_tokens(message_dicts, tool_payload["tools"], token_ids)
+    return request_tokens(
+        message_dicts,
+        tool_payload["tools"],
+        token_ids,
+        include_service_prompt=include_service_prompt,
+    )

@@ -21,11 +21,16 @@ import tiktoken.load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain.agents import create_agent
-from langchain.agents.middleware import SummarizationMiddleware
+from langchain.agents.middleware import (
+    AgentState,
+    SummarizationMiddleware,
+    before_model,
+)
 from langchain_core.messages import (
     AIMessage,
     BaseMessage,
     HumanMessage,
+    RemoveMessage,
     SystemMessage,
     ToolMessage,
     convert_to_messages,
@@ -36,9 +41,10 @@ from langchain_openai import ChatOpenAI
 
 from langchain_minimax import ChatMiniMax
 from langchain_minimax.profiles import MODELS
-from langchain_minimax.testing import MiniMaxEmulator
+from langchain_minimax.testing import MiniMaxEmulator, Reply
 from langchain_minimax.tokens import (
     IMAGE_TOKENS,
+    SERVICE_PROMPT,
     TOOLS_PROMPT,
     VIDEO_TOKENS,
     count_tokens,
@@ -153,6 +159,144 @@ def test_summarization_middleware_counts_with_the_model(
     assert len(sent) < len(messages)
     assert "Question 0:" not in json.dumps(sent)
     assert sent[-1]["content"] == "And 21 squared?"
+
+
+# --- Counts add up ---------------------------------------------------------------
+
+TEXTS = st.text(
+    alphabet=st.sampled_from('abc xyz,.!?\n{}:"你好世界こんにちは0123456789é'),
+    max_size=60,
+)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[BaseMessage]:
+    """Random histories: system, user, assistant (reasoning, tool calls), tool."""
+    messages: list[BaseMessage] = []
+    for i in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(["system", "human", "ai", "tool"]))
+        text = draw(TEXTS)
+        if kind == "system":
+            messages.append(SystemMessage(text))
+        elif kind == "human":
+            messages.append(HumanMessage(text))
+        elif kind == "tool":
+            messages.append(ToolMessage(text, tool_call_id=f"c{i}"))
+        else:
+            reasoning = draw(TEXTS)
+            calls = [
+                {"name": "lookup", "args": {"q": draw(TEXTS)}, "id": f"c{i}_{n}"}
+                for n in range(draw(st.integers(0, 2)))
+            ]
+            kwargs = {"reasoning_content": reasoning} if reasoning else {}
+            messages.append(AIMessage(text, additional_kwargs=kwargs, tool_calls=calls))
+    return messages
+
+
+def test_no_messages_count_zero() -> None:
+    model = offline_model()
+    assert model.get_num_tokens_from_messages([]) == 0
+    assert model.get_num_tokens_from_messages([], include_service_prompt=True) == (
+        SERVICE_PROMPT
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(), st.sampled_from(["MiniMax-M2", "MiniMax-M3"]), st.booleans())
+def test_counts_add_up_over_random_histories(
+    messages: list[BaseMessage], name: str, split: bool
+) -> None:
+    """A list counts what its messages count one by one (what trimming assumes)."""
+    model = offline_model(name, reasoning_split=split)
+    whole = model.get_num_tokens_from_messages(messages)
+    parts = sum(model.get_num_tokens_from_messages([m]) for m in messages)
+    assert abs(whole - parts) <= 2
+    billed = model.get_num_tokens_from_messages(messages, include_service_prompt=True)
+    assert billed == whole + SERVICE_PROMPT
+
+
+def most_that_fit(
+    model: ChatMiniMax, messages: list[BaseMessage], budget: int, system: bool
+) -> int:
+    """How many of the last messages fit in `budget`, by trying every count."""
+    head, rest = (messages[:1], messages[1:]) if system else ([], messages)
+    fitting = [
+        n
+        for n in range(len(rest) + 1)
+        if model.get_num_tokens_from_messages(head + rest[len(rest) - n :]) <= budget
+    ]
+    return max(fitting)
+
+
+@pytest.mark.parametrize("system", [True, False])
+@pytest.mark.parametrize("budget", [30, 60, 150, 400])
+def test_trim_messages_keeps_within_one_message_of_the_most_that_fits(
+    system: bool, budget: int
+) -> None:
+    model = offline_model()
+    messages = history(30) if system else history(30)[1:]
+    trimmed = trim_messages(
+        messages,
+        max_tokens=budget,
+        token_counter=model,
+        strategy="last",
+        include_system=system,
+    )
+    best = most_that_fit(model, messages, budget, system)
+    kept = len(trimmed) - (1 if system else 0)
+    assert best > 0
+    assert best - 1 <= kept <= best
+    assert model.get_num_tokens_from_messages(trimmed) <= budget
+    if system:
+        assert trimmed[0] == messages[0]
+
+
+def test_agent_with_a_trimming_middleware_answers_across_three_turns(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.graph.message import REMOVE_ALL_MESSAGES
+
+    model = make_model()
+    budget = 60
+
+    @before_model
+    def keep_recent(state: AgentState, runtime: Any) -> dict[str, Any]:
+        recent = trim_messages(
+            state["messages"],
+            max_tokens=budget,
+            token_counter=model,
+            strategy="last",
+            include_system=True,
+            start_on="human",
+        )
+        return {"messages": [RemoveMessage(id=REMOVE_ALL_MESSAGES), *recent]}
+
+    agent = create_agent(
+        model,
+        system_prompt="You are a concise assistant.",
+        middleware=[keep_recent],
+        checkpointer=InMemorySaver(),
+    )
+    config: Any = {"configurable": {"thread_id": "trim"}}
+    questions = [
+        "What is the capital of France? Explain at some length, please.",
+        "And what is the capital of Italy? Again with a few sentences.",
+        "Which of the two cities is larger?",
+    ]
+    for turn, question in enumerate(questions):
+        emulator.add_reply(
+            Reply(reasoning="Recall it. " * 5, content=f"Answer {turn}. " * 8)
+        )
+        result = agent.invoke({"messages": [HumanMessage(question)]}, config)
+        assert result["messages"][-1].text == f"Answer {turn}. " * 8
+        sent = emulator.requests[turn].messages
+        assert sent[0]["role"] == "system"
+        assert sent[-1] == {"role": "user", "content": question}
+        kept = convert_to_messages(sent)
+        assert model.get_num_tokens_from_messages(kept) <= budget + 2
+    assert len(emulator.requests) == 3
+    assert len(emulator.requests[2].messages) < 2 + 2 * 2
 
 
 # --- What is counted -------------------------------------------------------------
@@ -300,7 +444,9 @@ def relative_errors() -> list[float]:
     for line in CALIBRATION.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         counted = model.get_num_tokens_from_messages(
-            calibration_messages(record), tools=record.get("tools") or None
+            calibration_messages(record),
+            tools=record.get("tools") or None,
+            include_service_prompt=True,
         )
         errors.append(abs(counted - record["prompt_tokens"]) / record["prompt_tokens"])
     return errors
