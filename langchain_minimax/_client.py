@@ -21,12 +21,12 @@ Error bodies are read as soon as they arrive so the retry decision can see the
 code; a stream that is fine is passed on as it came, its first event included.
 
 Every error the client raises about MiniMax is the package's own: its status
-errors are built by `_client_errors.status_error_of`, a connection error or
+errors are built by `_raising.status_error_of`, a connection error or
 request timeout is a `MiniMaxConnectionError` or `MiniMaxTimeoutError`, and
-its streams (`_client_errors.TypedStream`) raise the typed error for a failure
+its streams (`_raising.TypedStream`) raise the typed error for a failure
 reported partway through, a read timeout, a broken connection and an event
 that is not JSON. So `root_client`, `client` and `ChatMiniMax` raise the same
-exception, with the same message (see `_translate.translate`).
+exception, with the same message (see `_raising.translate`).
 
 `wire_completions` and `async_wire_completions` make the chat-completions
 resources of `ChatMiniMax(json_client=True)`: they return each completion and
@@ -51,14 +51,6 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from pydantic import ValidationError
 from typing_extensions import Self
 
-from langchain_minimax._client_errors import (
-    check_chunk_failure,
-    raising_typed,
-    request_context,
-    request_model,
-    status_error_of,
-    typed_stream_cls,
-)
 from langchain_minimax._failures import (
     failure_response,
     first_event_data,
@@ -66,8 +58,16 @@ from langchain_minimax._failures import (
     reported_failure,
     should_retry,
 )
+from langchain_minimax._raising import (
+    check_chunk_failure,
+    first_event_timeout,
+    raising_typed,
+    request_context,
+    reraise,
+    status_error_of,
+    typed_stream_cls,
+)
 from langchain_minimax._response_shape import check_parsed
-from langchain_minimax._translate import reraise
 from langchain_minimax._upstream import (
     ClientHooks,
     HookedAsyncOpenAI,
@@ -84,10 +84,7 @@ from langchain_minimax._upstream import (
     should_bypass_socket_options,
     warn_if_proxy_env_shadowed,
 )
-from langchain_minimax.errors import (
-    MiniMaxAPIStatusError,
-    MiniMaxStreamChunkTimeoutError,
-)
+from langchain_minimax.errors import MiniMaxAPIStatusError
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -207,11 +204,7 @@ async def _achecked_stream(
             break
         except asyncio.TimeoutError as error:
             await response.aclose()
-            raise MiniMaxStreamChunkTimeoutError(
-                chunk_timeout or 0.0,
-                request=response.request,
-                model_name=request_model(response.request),
-            ) from error
+            raise first_event_timeout(response, chunk_timeout or 0.0) from error
     failed = _failure_in_stream(response, head)
     if failed is not None:
         await response.aclose()
@@ -428,7 +421,7 @@ class MiniMaxOpenAI(_MiniMaxClientHooks, HookedOpenAI):
     def request(self, cast_to: Any, options: Any, **kwargs: Any) -> Any:
         """`openai.OpenAI.request`, raising MiniMax's exceptions.
 
-        Streams are `_client_errors.TypedStream`s; a connection error or request
+        Streams are `_raising.TypedStream`s; a connection error or request
         timeout raises `MiniMaxConnectionError` or `MiniMaxTimeoutError`.
         """
         stream_cls = typed_stream_cls(kwargs.pop("stream_cls", None))
@@ -481,7 +474,7 @@ class AsyncMiniMaxOpenAI(_MiniMaxClientHooks, HookedAsyncOpenAI):
     async def request(self, cast_to: Any, options: Any, **kwargs: Any) -> Any:
         """`openai.AsyncOpenAI.request`, raising MiniMax's exceptions.
 
-        Streams are `_client_errors.AsyncTypedStream`s; a connection error or request
+        Streams are `_raising.AsyncTypedStream`s; a connection error or request
         timeout raises `MiniMaxConnectionError` or `MiniMaxTimeoutError`.
         """
         stream_cls = typed_stream_cls(kwargs.pop("stream_cls", None))

@@ -1,8 +1,18 @@
-"""MiniMax's failure reports: read from response bodies, built into exceptions.
+"""MiniMax's failure format: its reports, its code table, its retry verdicts.
 
-The exception classes and the code table that picks one are in `errors.py`;
-this module reads a report (`Failure`) from an error envelope, a `base_resp`
-or a stream's first event, and builds the exception with its message.
+MiniMax reports a failure in one of two shapes:
+
+* an HTTP error status with the envelope
+  `{"type": "error", "error": {"type": ..., "message": "... (1004)", ...},
+  "request_id": ...}`, the MiniMax code being the `(NNNN)` suffix of the message;
+* HTTP 200 with `"base_resp": {"status_code": <non-zero>, "status_msg": ...}`
+  (MiniMax's native style), as the body or as the first event of a stream.
+
+This module reads a report (`Failure`) from either, picks its case from
+MiniMax's code table (MiniMax's docs and error-code page; the exception
+class of `errors.py`, the equivalent HTTP status, the advice), decides
+whether it is retried, and builds the exception with its message. Raising it
+for a caller is `_raising.py`'s.
 
 Each body is parsed once: `reported_failure` keeps what it read on the
 response, where the retry decision and the exception find it.
@@ -18,9 +28,23 @@ import httpx2
 
 from langchain_minimax.errors import (
     MiniMaxAPIStatusError,
-    MiniMaxResponseError,
-    _case,
+    MiniMaxAuthenticationError,
+    MiniMaxContentFilterError,
+    MiniMaxContextOverflowError,
+    MiniMaxInsufficientBalanceError,
+    MiniMaxInvalidRequestError,
+    MiniMaxNotFoundError,
+    MiniMaxPermissionDeniedError,
+    MiniMaxRateLimitError,
+    MiniMaxServerError,
+    MiniMaxUsageLimitError,
 )
+
+_INTERNATIONAL_HOST = "api.minimax.io"
+"""Host of MiniMax's international platform."""
+
+_CHINA_HOST = "api.minimaxi.com"
+"""Host of MiniMax's mainland-China platform."""
 
 
 class Failure(NamedTuple):
@@ -176,6 +200,159 @@ def reported_failure(
     return cast("Failure | None", extensions[_READ])
 
 
+class _Case(NamedTuple):
+    """One row of the table: the exception, the equivalent HTTP status, the advice.
+
+    `explanation` may name `{region}` (where the key belongs) and `{model}`.
+    """
+
+    error: type[MiniMaxAPIStatusError]
+    status: int
+    explanation: str
+
+    def explain(self, host: str, model: str) -> str:
+        """The explanation for a request to `host` with `model`."""
+        return self.explanation.format(region=_region(host), model=model)
+
+
+_AUTH = (
+    "MiniMax rejected the API key. Check MINIMAX_API_KEY (or the api_key "
+    "argument). Keys are bound to one region: {region}"
+)
+_CASES: dict[int, _Case] = {
+    1000: _Case(MiniMaxServerError, 500, "MiniMax failed with an unknown error."),
+    1001: _Case(MiniMaxServerError, 504, "MiniMax timed out on its side."),
+    1002: _Case(
+        MiniMaxRateLimitError,
+        429,
+        "MiniMax's request rate limit was hit. Retry later, send fewer "
+        "requests per minute, or raise max_retries.",
+    ),
+    1004: _Case(MiniMaxAuthenticationError, 401, _AUTH),
+    1008: _Case(
+        MiniMaxInsufficientBalanceError,
+        403,
+        "The MiniMax account's balance is insufficient. Top it up on the "
+        "platform of the key's region; retrying will not help.",
+    ),
+    1013: _Case(MiniMaxServerError, 500, "MiniMax had an internal error."),
+    1024: _Case(MiniMaxServerError, 500, "MiniMax had an internal error."),
+    1026: _Case(
+        MiniMaxContentFilterError,
+        400,
+        "MiniMax blocked the request: its input was flagged as sensitive "
+        "content. Change the input; sending it again will not help.",
+    ),
+    1027: _Case(
+        MiniMaxContentFilterError,
+        400,
+        "MiniMax blocked the answer: the model's output was flagged as "
+        "sensitive content. Rephrase the request; sending it again may fail "
+        "the same way.",
+    ),
+    1033: _Case(MiniMaxServerError, 500, "MiniMax had an internal system error."),
+    1039: _Case(
+        MiniMaxRateLimitError,
+        429,
+        "MiniMax's token rate limit was hit. Retry later or send fewer tokens "
+        "per minute.",
+    ),
+    1041: _Case(
+        MiniMaxRateLimitError,
+        429,
+        "MiniMax's connection limit was hit. Send fewer concurrent requests.",
+    ),
+    1042: _Case(
+        MiniMaxInvalidRequestError,
+        400,
+        "MiniMax rejected the input: too many invisible or illegal characters.",
+    ),
+    2013: _Case(
+        MiniMaxInvalidRequestError,
+        400,
+        "MiniMax rejected the request's parameters.",
+    ),
+    2045: _Case(
+        MiniMaxRateLimitError,
+        429,
+        "MiniMax's rate-growth limit was hit: the request rate rose too fast. "
+        "Increase the load more gradually.",
+    ),
+    2049: _Case(MiniMaxAuthenticationError, 401, _AUTH),
+    2056: _Case(
+        MiniMaxUsageLimitError,
+        429,
+        "The MiniMax plan's usage limit is used up. It resets with the next "
+        "5-hour window; retrying now will not help.",
+    ),
+}
+
+_BY_STATUS: dict[int, _Case] = {
+    400: _Case(MiniMaxInvalidRequestError, 400, "MiniMax rejected the request."),
+    401: _Case(MiniMaxAuthenticationError, 401, _AUTH),
+    403: _Case(
+        MiniMaxPermissionDeniedError,
+        403,
+        "MiniMax refused the request: the API key may not make it.",
+    ),
+    404: _Case(
+        MiniMaxNotFoundError,
+        404,
+        "MiniMax has no such endpoint. Check base_url: it should end in /v1, "
+        f"e.g. 'https://{_INTERNATIONAL_HOST}/v1'.",
+    ),
+    429: _Case(
+        MiniMaxRateLimitError,
+        429,
+        "MiniMax's rate limit was hit. Retry later or raise max_retries.",
+    ),
+}
+_SERVER = _Case(MiniMaxServerError, 500, "MiniMax failed on its side.")
+_OTHER = _Case(MiniMaxAPIStatusError, 400, "MiniMax answered with an error.")
+
+_CONTEXT_OVERFLOW = _Case(
+    MiniMaxContextOverflowError,
+    400,
+    "The input is longer than {model}'s context window. Shorten the "
+    "conversation, e.g. drop or summarize earlier turns.",
+)
+_CONTEXT_PHRASES = ("context window", "context length", "context_length", "too long")
+
+
+def _case(failure: Failure | None, status: int | None) -> _Case:
+    """The case of a failure; `status` is `None` for a report inside a 200."""
+    message = failure.message.lower() if failure is not None else ""
+    code = failure.code if failure is not None else None
+    if (status == 400 or code == 2013) and any(
+        phrase in message for phrase in _CONTEXT_PHRASES
+    ):
+        return _CONTEXT_OVERFLOW
+    if code in _CASES:
+        return _CASES[code]
+    if status is None or status >= 500:
+        return _SERVER
+    return _BY_STATUS.get(status, _OTHER)
+
+
+def _region(host: str) -> str:
+    if host.endswith("minimax.io"):
+        return (
+            f"this request went to {host}, the international platform; a key "
+            "issued on the mainland-China platform needs "
+            f"base_url='https://{_CHINA_HOST}/v1'."
+        )
+    if host.endswith("minimaxi.com"):
+        return (
+            f"this request went to {host}, the mainland-China platform; a key "
+            "issued on the international platform needs "
+            f"base_url='https://{_INTERNATIONAL_HOST}/v1'."
+        )
+    return (
+        f"this request went to {host}; MiniMax's hosts are {_INTERNATIONAL_HOST} "
+        f"(international) and {_CHINA_HOST} (mainland China)."
+    )
+
+
 def failure_response(
     response: httpx2.Response, failure: Failure, content: bytes
 ) -> httpx2.Response:
@@ -283,77 +460,14 @@ def status_error(
     case = _case(failure, status)
     host = response.request.url.host
     message = _describe(failure, status, host, case.explain(host, model))
+    if failure is None:
+        return case.error(message, response=response, body=body)
     return case.error(
-        message, response=response, body=body, failure=failure or Failure(None, "")
+        message,
+        response=response,
+        body=body,
+        minimax_code=failure.code,
+        minimax_message=failure.message,
+        request_id=failure.request_id,
+        in_body=failure.in_body,
     )
-
-
-class CallContext:
-    """Where a call went, for the exceptions raised about it.
-
-    A plain class: a dataclass would cost about a millisecond at import.
-
-    Attributes:
-        url: The chat-completions URL.
-        model: The model name.
-        streaming: Whether the call streams.
-        chunks: Stream chunks received so far.
-    """
-
-    __slots__ = ("chunks", "model", "streaming", "url")
-
-    def __init__(
-        self, url: str, model: str, streaming: bool = False, chunks: int = 0
-    ) -> None:
-        self.url = url
-        self.model = model
-        self.streaming = streaming
-        self.chunks = chunks
-
-    def stand_in_request(self) -> httpx2.Request:
-        """The call's method and URL, for errors raised where no request is at hand.
-
-        Returns:
-            An `httpx2` request, as the `openai` SDK makes; it carries no
-            headers, so no API key.
-        """
-        return httpx2.Request("POST", self.url)
-
-    def response_error(
-        self, problem: str, body: object, request: httpx2.Request | None = None
-    ) -> MiniMaxResponseError:
-        """A `MiniMaxResponseError` about data received on this call.
-
-        Args:
-            problem: What is wrong with the data.
-            body: The data as received.
-            request: The request that received it, if at hand.
-
-        Returns:
-            The exception.
-        """
-        request = request or self.stand_in_request()
-        return MiniMaxResponseError(
-            f"{problem} [from {request.url.host}, model {self.model}]",
-            request,
-            body=body,
-        )
-
-    def failure_error(self, failure: Failure, body: object) -> MiniMaxAPIStatusError:
-        """The exception for a failure reported in data (a chunk or a parsed body).
-
-        Args:
-            failure: The failure.
-            body: The body or chunk that carried it.
-
-        Returns:
-            The exception of the failure's case, on a stand-in response with the
-            equivalent status and `body` as content.
-        """
-        response = httpx2.Response(
-            error_status(failure),
-            content=json.dumps(body).encode(),
-            headers={"content-type": "application/json"},
-            request=httpx2.Request("POST", self.url),
-        )
-        return status_error(response, body, model=self.model, failure=failure)

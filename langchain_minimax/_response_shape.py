@@ -22,13 +22,15 @@ import openai
 from pydantic import Field, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
-from langchain_minimax._failures import CallContext, read_failure
+from langchain_minimax._failures import read_failure
 from langchain_minimax.errors import MiniMaxResponseError
 from langchain_minimax.response import wire_dict
 
 if TYPE_CHECKING:
     import httpx2 as httpx
     from pydantic_core import ErrorDetails
+
+    from langchain_minimax._raising import CallContext
 
 
 class _Function(TypedDict):

@@ -35,13 +35,12 @@ from langchain_minimax._client import (
     http_clients,
     wire_completions,
 )
-from langchain_minimax._failures import CallContext
+from langchain_minimax._raising import CallContext, translating
 from langchain_minimax._response_shape import (
     check_chunk,
     check_completion,
     unfinished_stream,
 )
-from langchain_minimax._translate import translating
 from langchain_minimax._upstream import DictOrPydantic, DictOrPydanticClass
 from langchain_minimax._version import __version__
 from langchain_minimax.profiles import (

@@ -1,7 +1,7 @@
 """Pure tests of the exceptions, the code table, reading failures and translating.
 
 They cover `errors.py` and the modules that build its exceptions: `_failures.py`
-and `_translate.py`.
+and `_raising.py`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from langchain_openai import StreamChunkTimeoutError
 from langchain_openai.chat_models.base import OpenAITimeoutError
 
 import langchain_minimax
-from langchain_minimax import _failures, _translate, errors
-from langchain_minimax._failures import CallContext, Failure
+from langchain_minimax import _failures, _raising, errors
+from langchain_minimax._failures import Failure
+from langchain_minimax._raising import CallContext
 from langchain_minimax.errors import (
     MiniMaxAPIStatusError,
     MiniMaxAuthenticationError,
@@ -453,20 +454,20 @@ def test_response_error() -> None:
 
 
 def test_translate_leaves_ours_and_others_alone() -> None:
-    assert _translate.translate(CONTEXT.response_error("x", None), CONTEXT) is None
-    assert _translate.translate(ValueError("unrelated"), CONTEXT) is None
+    assert _raising.translate(CONTEXT.response_error("x", None), CONTEXT) is None
+    assert _raising.translate(ValueError("unrelated"), CONTEXT) is None
 
 
 def test_translate_timeouts() -> None:
     # Issue 11: a timeout is a MiniMaxError, as every failure is.
     request = CONTEXT.stand_in_request()
     for timeout in (openai.APITimeoutError(request), OpenAITimeoutError(request)):
-        translated = _translate.translate(timeout, CONTEXT)
+        translated = _raising.translate(timeout, CONTEXT)
         assert isinstance(translated, MiniMaxTimeoutError)
         assert isinstance(translated, ModelTimeoutError)
         assert translated.request is request
     chunk = StreamChunkTimeoutError(0.5, model_name="M", chunks_received=4)
-    translated = _translate.translate(chunk, CONTEXT)
+    translated = _raising.translate(chunk, CONTEXT)
     assert isinstance(translated, MiniMaxStreamChunkTimeoutError)
     assert isinstance(translated, StreamChunkTimeoutError)
     assert (translated.timeout_s, translated.chunks_received) == (0.5, 4)
@@ -477,7 +478,7 @@ def test_translate_status_error() -> None:
     plain = openai.RateLimitError(
         "Error code: 429", response=response(429, envelope("rl (1002)")), body=None
     )
-    translated = _translate.translate(plain, CONTEXT)
+    translated = _raising.translate(plain, CONTEXT)
     assert isinstance(translated, MiniMaxRateLimitError)
     assert translated.minimax_code == 1002
 
@@ -492,12 +493,12 @@ def test_translate_unwraps_ours_from_langchain_openai() -> None:
                 e.message, response=e.response, body=None
             ) from e
     assert info.value is not ours
-    assert _translate.translate(info.value, CONTEXT) is ours
+    assert _raising.translate(info.value, CONTEXT) is ours
 
 
 def test_translating_raises_the_unwrapped_error_alone() -> None:
     ours = CONTEXT.response_error("x", None)
-    with pytest.raises(MiniMaxResponseError) as info, _translate.translating(CONTEXT):
+    with pytest.raises(MiniMaxResponseError) as info, _raising.translating(CONTEXT):
         try:
             raise ours
         except MiniMaxResponseError as e:
@@ -516,7 +517,7 @@ def test_translating_chains_no_openai_exception() -> None:
     )
     with (
         pytest.raises(MiniMaxAuthenticationError) as info,
-        _translate.translating(CONTEXT),
+        _raising.translating(CONTEXT),
     ):
         raise original
     assert info.value.__cause__ is None
@@ -534,7 +535,7 @@ def test_translate_connection_error(streaming: bool, chunks: int) -> None:
         except httpx.RemoteProtocolError as e:
             raise openai.APIConnectionError(request=request) from e
     except openai.APIConnectionError as error:
-        translated = _translate.translate(error, context)
+        translated = _raising.translate(error, context)
     assert isinstance(translated, MiniMaxConnectionError)
     assert translated.request is request
     assert "(RemoteProtocolError: peer closed connection)" in str(translated)
@@ -550,14 +551,12 @@ def test_translate_transport_errors_the_sdk_lets_out() -> None:
     # openai<3 lets a stream's transport errors out unwrapped.
     request = CONTEXT.stand_in_request()
     streaming = CallContext(url=URL, model="M", streaming=True, chunks=3)
-    cut = _translate.translate(
+    cut = _raising.translate(
         httpx.RemoteProtocolError("peer closed", request=request), streaming
     )
     assert isinstance(cut, MiniMaxConnectionError)
     assert "broke after 3 stream chunks (RemoteProtocolError: peer closed)" in str(cut)
-    timeout = _translate.translate(
-        httpx.ReadTimeout("slow", request=request), streaming
-    )
+    timeout = _raising.translate(httpx.ReadTimeout("slow", request=request), streaming)
     assert isinstance(timeout, openai.APITimeoutError)
     assert isinstance(timeout, ModelTimeoutError)
     assert isinstance(timeout, MiniMaxTimeoutError)
@@ -568,12 +567,12 @@ def test_translate_json_error() -> None:
     try:
         json.loads("{not json")
     except json.JSONDecodeError as error:
-        body_error = _translate.translate(error, CONTEXT)
-        stream_error = _translate.translate(
+        body_error = _raising.translate(error, CONTEXT)
+        stream_error = _raising.translate(
             error, CallContext(url=URL, model="M", streaming=True, chunks=2)
         )
         error.response = response(200, b"{not json", "http://other.host/v1")  # type: ignore[attr-defined]
-        attached = _translate.translate(error, CONTEXT)
+        attached = _raising.translate(error, CONTEXT)
     assert isinstance(body_error, MiniMaxResponseError)
     assert "a response body that is not valid JSON" in str(body_error)
     assert body_error.body == "{not json"

@@ -7,7 +7,7 @@ from typing import Any
 import openai
 import pytest
 
-from langchain_minimax._failures import CallContext
+from langchain_minimax._raising import CallContext
 from langchain_minimax._response_shape import (
     check_chunk,
     check_completion,
