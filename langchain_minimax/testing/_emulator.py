@@ -37,7 +37,6 @@ from langchain_minimax.testing._render import (
 from langchain_minimax.testing._script import RecordedRequest, Reply, dumps
 from langchain_minimax.testing._validation import (
     KNOWN_MODELS,
-    MULTIMODAL_MODELS,
     validate_request,
 )
 
@@ -471,11 +470,8 @@ class MiniMaxEmulator:
         if not isinstance(reply, Reply):
             return reply
         thinking = body.get("thinking")
-        if (
-            body.get("model") in MULTIMODAL_MODELS
-            and isinstance(thinking, dict)
-            and thinking.get("type") == "disabled"
-        ):
+        # Validation let `disabled` through: the model can switch thinking off.
+        if isinstance(thinking, dict) and thinking.get("type") == "disabled":
             reply = dataclasses.replace(reply, reasoning="")
         limit = body.get("max_completion_tokens", body.get("max_tokens"))
         reply = reply.within_token_limit(limit)

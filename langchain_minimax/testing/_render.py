@@ -8,10 +8,10 @@ produces (see `../shared/minimax-api.md` in the project's notes).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from langchain_minimax.rules import estimated_prompt_tokens
 from langchain_minimax.testing._faults import InBodyError
 from langchain_minimax.testing._script import Reply, dumps
 
@@ -102,10 +102,7 @@ def moderation_flags(output_sensitive_type: int = 0) -> dict[str, Any]:
 
 def prompt_size(messages: Any) -> int:
     """Estimate prompt tokens the way `Reply.prompt_tokens` is computed."""
-    try:
-        return len(json.dumps(messages)) // 4 + 1
-    except (TypeError, ValueError):
-        return len(repr(messages)) // 4 + 1
+    return estimated_prompt_tokens(messages)
 
 
 def _usage(reply: Reply, messages: Any) -> dict[str, Any]:

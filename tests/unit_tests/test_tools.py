@@ -144,7 +144,9 @@ def test_tool_without_parameters_is_what_the_service_rejects(make_model: Any) ->
     model: ChatMiniMax = make_model()
     bound = model.bind_tools([DICT_WITHOUT_PARAMETERS])
     body = naive_body(model, [HumanMessage("hi")], **bound.kwargs)  # type: ignore[attr-defined]
-    assert emulator_rejects(body) == "function parameters is empty (2013)"
+    rejection = emulator_rejects(body)
+    assert rejection is not None
+    assert "function parameters is empty" in rejection
     ours = model._get_request_payload([HumanMessage("hi")], **bound.kwargs)  # type: ignore[attr-defined]
     ours.pop("extra_body")
     assert emulator_rejects(json.loads(json.dumps(ours))) is None
@@ -638,10 +640,9 @@ def test_tool_calls_answered_in_part_are_what_the_service_rejects(
 ) -> None:
     history = REFUSED["tool_calls_answered_in_part"][1]
     rejection = emulator_rejects(naive_body(make_model(), history))
-    assert rejection == (
-        "invalid params, tool calls answered only in part: no result for "
-        "call_function_1_2 (2013)"
-    )
+    assert rejection is not None
+    assert "answered only in part" in rejection
+    assert "['call_function_1_2']" in rejection
     answered = [*history[:3], ToolMessage("12:00", tool_call_id="call_function_1_2")]
     assert emulator_rejects(naive_body(make_model(), answered)) is None
 
@@ -650,4 +651,5 @@ def test_orphan_tool_result_is_what_the_service_rejects(make_model: Any) -> None
     history = REFUSED["orphan_tool_result"][1]
     rejection = emulator_rejects(naive_body(make_model(), history))
     assert rejection is not None
-    assert "tool id(call_function_9_1) not found" in rejection
+    assert "tool_call_id='call_function_9_1'" in rejection
+    assert "tool id not found" in rejection
