@@ -94,7 +94,10 @@ def _check_data_url(url: str, mime_type: str, where: str) -> None:
     """Check a `data:<mime type>[;base64],<payload>` URL (RFC 2397) as base64.
 
     Both the block's `mime_type` and the URL's own are checked, and the size
-    is computed from the payload's length, without decoding it.
+    is computed from the payload's length, without decoding it: a
+    percent-encoded payload decodes to at least its length less two characters
+    per `%` (exactly that when every `%` starts an escape, as encoders write
+    them), and is decoded only when that bound fits and the length does not.
     """
     header, _, payload = url.partition(",")
     media_type, *params = header.partition(":")[2].split(";")
@@ -104,7 +107,9 @@ def _check_data_url(url: str, mime_type: str, where: str) -> None:
     if params and params[-1].strip().lower() == "base64":
         size = _base64_size(payload)
     else:
-        size = len(unquote_to_bytes(payload))
+        size = len(payload) - 2 * payload.count("%")
+        if size <= MAX_VIDEO_BYTES < len(payload):
+            size = len(unquote_to_bytes(payload))
     _check_size(size, "video in a data: URL", where)
 
 

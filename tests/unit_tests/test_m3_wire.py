@@ -13,7 +13,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
 
-from langchain_minimax import ChatMiniMax
+from langchain_minimax import ChatMiniMax, video
 from langchain_minimax.testing import MiniMaxEmulator, Reply
 
 
@@ -371,6 +371,28 @@ def test_bad_videos_are_rejected_before_sending(
     with pytest.raises(ValueError, match=match):
         make_model(model=model_name).invoke([message])
     assert emulator.requests == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "fits"),
+    [
+        ("%41" * 10, True),  # 10 bytes: the bound fits, the length does not
+        ("%41" * 11, False),  # 11 bytes, known from the bound alone
+        ("%zz" * 4, False),  # not escapes: 12 bytes, found by decoding
+        ("%E4%BD%A0" + "AB", True),  # 5 bytes
+    ],
+)
+def test_percent_encoded_data_urls_are_measured_decoded(
+    monkeypatch: pytest.MonkeyPatch, payload: str, fits: bool
+) -> None:
+    """The size bound the 50 MB check uses is exact (checked here against 10 bytes)."""
+    monkeypatch.setattr(video, "MAX_VIDEO_BYTES", 10)
+    block = {"type": "video", "url": "data:video/mp4," + payload}
+    if fits:
+        video.video_part(block, "messages[0]")
+    else:
+        with pytest.raises(ValueError, match="video in a data: URL"):
+            video.video_part(block, "messages[0]")
 
 
 def test_a_video_data_url_is_sent_as_is(
