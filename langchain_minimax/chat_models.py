@@ -50,7 +50,7 @@ from langchain_minimax.profiles import (
     reasoning_field,
     temperature_range,
 )
-from langchain_minimax.reasoning import read_reasoning
+from langchain_minimax.reasoning import read_reasoning, readable_messages
 from langchain_minimax.request import (
     IGNORED_PARAMS,
     apply_message_rules,
@@ -452,12 +452,13 @@ class ChatMiniMax(ChatOpenAI):
         check_params(self.model_name, kwargs)
         warn_ignored(name for name in IGNORED_PARAMS if name in kwargs)
         prompt = self._convert_input(input_)
-        messages = prompt.to_messages()
+        original = prompt.to_messages()
+        messages = readable_messages(original)
         check_media(self.model_name, messages)
         with_videos = with_video_parts(messages)
         # The prompt value when it can be: the parent would convert a list again.
         payload = super()._get_request_payload(
-            prompt if with_videos is messages else with_videos, stop=stop, **kwargs
+            prompt if with_videos is original else with_videos, stop=stop, **kwargs
         )
         messages = with_videos
         for name in IGNORED_PARAMS:
@@ -518,7 +519,7 @@ class ChatMiniMax(ChatOpenAI):
         """
         from langchain_minimax.tokens import count_request  # see get_token_ids
 
-        messages = with_video_parts(convert_to_messages(messages))
+        messages = with_video_parts(readable_messages(convert_to_messages(messages)))
         payload = super()._get_request_payload(messages)
         split = request_extra_body(
             self.extra_body, None, self.reasoning_split, lift_body_fields(payload)

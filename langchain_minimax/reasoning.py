@@ -20,9 +20,9 @@ onto outgoing assistant dicts; they do no I/O and keep no state.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage
 
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
@@ -34,6 +34,8 @@ ANSWER_SEPARATOR = "\n\n"
 REASONING_TYPE = "reasoning.text"
 REASONING_FORMAT = "MiniMax-response-v1"
 REASONING_ID = "reasoning-text-1"
+SPLIT_FIELDS = ("reasoning_details", "reasoning_content")
+"""The fields MiniMax's split reasoning comes in, on a message or a delta."""
 
 
 class ThinkSplit(NamedTuple):
@@ -197,45 +199,77 @@ def make_reasoning_detail(text: str, index: int = 0) -> dict[str, Any]:
     }
 
 
-def _reasoning_blocks(content: Any) -> list[str]:
-    if not isinstance(content, list):
-        return []
-    return [
-        block["reasoning"]
-        for block in content
-        if isinstance(block, dict)
-        and block.get("type") == "reasoning"
-        and isinstance(block.get("reasoning"), str)
-    ]
+OWN_PROVIDERS = frozenset({"minimax", None})
+"""`model_provider` values of messages whose fields are MiniMax's own: this
+package's messages and unmarked ones (hand-built histories, stores that keep
+no metadata)."""
+
+READABLE_FIELDS = ("reasoning_content", "tool_calls")
+"""The only `additional_kwargs` a message of another provider keeps once it is
+`readable_by_minimax` (so converting twice changes nothing)."""
+
+OTHER_REASONING_SEPARATOR = "\n\n"
+"""What joins several reasoning blocks of another provider's message (OpenAI's
+reasoning summaries, Anthropic's thinking blocks) into one reasoning text."""
 
 
-def _inline_from_blocks(content: list[Any]) -> str:
-    """Inline content from standard blocks, keeping their order and bytes.
+def readable_by_minimax(message: BaseMessage) -> BaseMessage:
+    """An assistant message in the form MiniMax reads: text content, reasoning apart.
 
-    A reasoning block becomes a think block in MiniMax's framing, followed by
-    `ANSWER_SEPARATOR` unless the text after it already starts with it (as
-    the text of a MiniMax inline answer does).
+    Other providers keep reasoning in forms of their own (Anthropic `thinking`
+    blocks with signatures, OpenAI Responses `reasoning` items with summaries,
+    Gemini thinking blocks, DeepSeek's `reasoning_content`, standard v1
+    blocks). All of them are read from `message.content_blocks`,
+    langchain-core's standard translation of each provider's format, never by
+    matching raw block types: the standard `reasoning` blocks become
+    `additional_kwargs["reasoning_content"]` and the `text` blocks the content;
+    everything else (signatures, redacted thinking, server-tool blocks,
+    provider fields in `additional_kwargs`) is left out, so it never reaches
+    the wire. MiniMax's own messages keep their fields (reasoning goes back
+    in the form it came); only list content is flattened the same way.
+
+    Args:
+        message: Any message; only `AIMessage`s are converted.
+
+    Returns:
+        `message` itself when it needs no change (not an assistant message, or
+        one with string content that is MiniMax's, unmarked, or holds no field
+        but `READABLE_FIELDS`, as a converted message); otherwise a copy
+        with string content, the same tool calls, id, name and metadata.
     """
-    pieces: list[str] = []
-    after_reasoning = False
-    for block in content:
-        if isinstance(block, dict) and block.get("type") == "reasoning":
-            pieces.append(think_block(str(block.get("reasoning", ""))))
-            after_reasoning = True
-            continue
-        if isinstance(block, str):
-            text = block
-        elif isinstance(block, dict) and block.get("type") == "text":
-            text = str(block.get("text", ""))
-        else:
-            continue
-        if after_reasoning and not text.startswith(ANSWER_SEPARATOR):
-            text = ANSWER_SEPARATOR + text
-        after_reasoning = False
-        pieces.append(text)
-    if after_reasoning:
-        pieces.append(ANSWER_SEPARATOR)
-    return "".join(pieces)
+    if not isinstance(message, AIMessage):
+        return message
+    own = message.response_metadata.get("model_provider") in OWN_PROVIDERS
+    readable = own or set(message.additional_kwargs) <= set(READABLE_FIELDS)
+    if readable and isinstance(message.content, str):
+        return message
+    blocks = message.content_blocks
+    reasoning = [
+        block["reasoning"]
+        for block in blocks
+        if block["type"] == "reasoning" and block.get("reasoning")
+    ]
+    text = "".join(block["text"] for block in blocks if block["type"] == "text")
+    if own:
+        kwargs = dict(message.additional_kwargs)
+        if reasoning and not any(key in kwargs for key in SPLIT_FIELDS):
+            kwargs["reasoning_content"] = "".join(reasoning)
+    else:
+        kwargs = {
+            key: message.additional_kwargs[key]
+            for key in READABLE_FIELDS[1:]
+            if key in message.additional_kwargs
+        }
+        if reasoning:
+            kwargs["reasoning_content"] = OTHER_REASONING_SEPARATOR.join(reasoning)
+    return message.model_copy(update={"content": text, "additional_kwargs": kwargs})
+
+
+def readable_messages(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """`messages`, each `readable_by_minimax`; `messages` itself when none changed."""
+    out = [readable_by_minimax(message) for message in messages]
+    changed = any(new is not old for new, old in zip(out, messages, strict=True))
+    return out if changed else messages
 
 
 def text_of(content: Any) -> str:
@@ -263,57 +297,59 @@ def attach_reasoning(
 ) -> None:
     r"""Put an assistant message's reasoning onto its outgoing request dict.
 
-    Reasoning goes back in the form it arrived in; reasoning from elsewhere
-    gets the form the target model documents. Precedence, most faithful
-    first:
+    The message is first made `readable_by_minimax` (reasoning from any
+    provider, read from its standard content blocks). Reasoning then goes back
+    in the form it arrived in; reasoning from elsewhere gets the form the
+    target model documents. Precedence, most faithful first:
 
-    1. `additional_kwargs["reasoning_details"]`: sent exactly as received.
-    2. Content that already holds a `<think>` block anywhere (also wrapped by
-       a library, as langgraph-supervisor does): sent verbatim, so the
-       reasoning goes back once.
+    1. Content that already holds a `<think>` block anywhere (also wrapped by
+       a library, as langgraph-supervisor does, or beside a structured field,
+       as some relays send it): sent verbatim with no structured field, so
+       the reasoning goes back once.
+    2. `additional_kwargs["reasoning_details"]` of a MiniMax (or unmarked)
+       message: sent exactly as received.
     3. A `reasoning_content` string on a message from MiniMax
-       (`response_metadata["model_provider"] == "minimax"`) without
-       `reasoning_details`, which is how MiniMax-M3 answers: sent back as
-       `reasoning_content` in split mode, as MiniMax's M3 suite does.
-    4. Standard reasoning blocks in `content` (`output_version="v1"`), then a
-       `reasoning_content` string from another provider or an unmarked
-       message: in split mode sent in `split_field` (the target model's form,
-       `profiles.reasoning_field`), as one rebuilt `reasoning_details` entry or
-       as `reasoning_content`; inline, rebuilt as a think block in MiniMax's
-       framing, `<think>\nR\n</think>\n\n` before the answer (from v1 blocks
-       in their original order, which restores the received bytes).
+       (`response_metadata["model_provider"] == "minimax"`), which is how
+       MiniMax-M3 answers: sent back as `reasoning_content` in split mode, as
+       MiniMax's M3 suite does.
+    4. Reasoning from another provider or an unmarked message: in split mode
+       sent in `split_field` (the target model's form,
+       `profiles.reasoning_field`), as one rebuilt `reasoning_details` entry
+       or as `reasoning_content`; inline, rebuilt as a think block in
+       MiniMax's framing, `<think>\nR\n</think>\n\n` before the answer (the
+       separator is not doubled when the answer starts with it, which
+       restores a MiniMax inline answer byte for byte).
 
     Args:
-        message_dict: The dict `ChatOpenAI` built for `message`, its content
-            already flattened to a string; changed in place.
+        message_dict: The dict `ChatOpenAI` built for `message`; its content
+            is set to the message's text; changed in place.
         message: The assistant message it was built from.
         reasoning_split: Whether the request asks for split reasoning.
         split_field: `"reasoning_details"` or `"reasoning_content"`: where
             split reasoning of case 4 goes.
     """
-    content = message.content
-    details = message.additional_kwargs.get("reasoning_details")
-    if isinstance(details, list) and details:
-        message_dict["reasoning_details"] = details
-        return
+    message = cast("AIMessage", readable_by_minimax(message))
+    kwargs = message.additional_kwargs
+    answer = text_of(message.content)
+    if isinstance(message_dict.get("content"), list):
+        message_dict["content"] = answer
     sent = message_dict.get("content")
     if isinstance(sent, str) and contains_think_block(sent):
         return
-    blocks = _reasoning_blocks(content)
-    flat = message.additional_kwargs.get("reasoning_content")
-    reasoning = "".join(blocks) if blocks else flat if isinstance(flat, str) else ""
-    if not reasoning:
+    details = kwargs.get("reasoning_details")
+    if isinstance(details, list) and details:
+        message_dict["reasoning_details"] = details
+        return
+    reasoning = kwargs.get("reasoning_content")
+    if not isinstance(reasoning, str) or not reasoning:
         return
     if reasoning_split:
-        from_minimax = message.response_metadata.get("model_provider") == "minimax"
-        if from_minimax and isinstance(flat, str):
-            split_field, reasoning = "reasoning_content", flat
+        if message.response_metadata.get("model_provider") == "minimax":
+            split_field = "reasoning_content"
         if split_field == "reasoning_content":
             message_dict["reasoning_content"] = reasoning
         else:
             message_dict["reasoning_details"] = [make_reasoning_detail(reasoning)]
-    elif blocks:
-        message_dict["content"] = _inline_from_blocks(content)  # type: ignore[arg-type]
     else:
-        answer = text_of(content)
-        message_dict["content"] = think_block(reasoning) + ANSWER_SEPARATOR + answer
+        separator = "" if answer.startswith(ANSWER_SEPARATOR) else ANSWER_SEPARATOR
+        message_dict["content"] = think_block(reasoning) + separator + answer

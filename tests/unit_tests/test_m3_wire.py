@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from langchain_core.load import dumpd, load
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.graph import START, MessagesState, StateGraph
@@ -563,6 +563,60 @@ FOREIGN: dict[str, AIMessage] = {
     "unmarked reasoning_content": AIMessage(
         "391", additional_kwargs={"reasoning_content": REASONING}
     ),
+    # As langchain-anthropic returns extended thinking.
+    "Anthropic thinking": AIMessage(
+        [
+            {"type": "thinking", "thinking": REASONING, "signature": "SIG-anthropic"},
+            {"type": "redacted_thinking", "data": "REDACTED-anthropic"},
+            {"type": "text", "text": "391"},
+        ],
+        response_metadata={"model_provider": "anthropic"},
+    ),
+    # As langchain-openai returns a Responses API reply (output_version "v0").
+    "OpenAI Responses reasoning summary": AIMessage(
+        [{"type": "text", "text": "391", "annotations": [], "id": "msg_openai"}],
+        additional_kwargs={
+            "reasoning": {
+                "type": "reasoning",
+                "id": "rs_openai",
+                "summary": [{"type": "summary_text", "text": REASONING}],
+                "encrypted_content": "ENCRYPTED-openai",
+            }
+        },
+        response_metadata={"model_provider": "openai"},
+    ),
+    # The same with output_version="responses/v1": the reasoning item in content.
+    "OpenAI Responses reasoning item": AIMessage(
+        [
+            {
+                "type": "reasoning",
+                "id": "rs_openai",
+                "summary": [{"type": "summary_text", "text": REASONING}],
+            },
+            {"type": "text", "text": "391", "annotations": [], "id": "msg_openai"},
+        ],
+        response_metadata={"model_provider": "openai"},
+    ),
+    # As langchain-google-genai returns thoughts (include_thoughts=True).
+    "Gemini thinking": AIMessage(
+        [
+            {"type": "thinking", "thinking": REASONING},
+            {"type": "text", "text": "391", "extras": {"signature": "SIG-gemini"}},
+        ],
+        response_metadata={"model_provider": "google_genai"},
+    ),
+    "DeepSeek reasoning_content": AIMessage(
+        "391",
+        additional_kwargs={"reasoning_content": REASONING},
+        response_metadata={"model_provider": "deepseek"},
+    ),
+    "v1 blocks from another provider": AIMessage(
+        [
+            {"type": "reasoning", "reasoning": REASONING, "id": "rs_v1"},
+            {"type": "text", "text": "391"},
+        ],
+        response_metadata={"model_provider": "anthropic", "output_version": "v1"},
+    ),
 }
 
 
@@ -581,6 +635,81 @@ def test_reasoning_from_elsewhere_gets_the_target_models_form(
     else:
         assert sent["reasoning_details"] == REBUILT
         assert "reasoning_content" not in sent
+
+
+PROVIDER_MARKERS = ("SIG-", "REDACTED-", "ENCRYPTED-", "rs_", "msg_", "thinking")
+"""Strings only the other providers' own fields hold: none may reach the wire."""
+
+
+@pytest.mark.parametrize("origin", list(FOREIGN))
+@pytest.mark.parametrize("split", [True, False])
+def test_reasoning_from_any_provider_goes_back_and_nothing_else(
+    emulator: MiniMaxEmulator, make_model: Any, origin: str, split: bool
+) -> None:
+    emulator.add_reply(Reply(content="ok"))
+    history = [HumanMessage("q"), FOREIGN[origin], HumanMessage("and?")]
+    make_model(model="MiniMax-M2.7", reasoning_split=split).invoke(history)
+    [body] = _bodies(emulator)
+    sent = body["messages"][1]
+    if split:
+        assert sent == {
+            "role": "assistant",
+            "content": "391",
+            "reasoning_details": REBUILT,
+        }
+    else:
+        assert sent == {
+            "role": "assistant",
+            "content": f"<think>\n{REASONING}\n</think>\n\n391",
+        }
+    wire = json.dumps(body, ensure_ascii=False)
+    assert not [marker for marker in PROVIDER_MARKERS if marker in wire]
+
+
+def test_several_reasoning_blocks_go_back_as_one_text(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    """OpenAI's summary parts and Anthropic's thinking blocks are paragraphs."""
+    summaries = [{"type": "summary_text", "text": t} for t in ("First.", "Second.")]
+    message = AIMessage(
+        [
+            {"type": "reasoning", "id": "rs_1", "summary": summaries},
+            {"type": "text", "text": "391"},
+        ],
+        response_metadata={"model_provider": "openai"},
+    )
+    emulator.add_reply(Reply(content="ok"))
+    make_model(model="MiniMax-M3").invoke(
+        [HumanMessage("q"), message, HumanMessage("?")]
+    )
+    assert emulator.requests[0].messages[1]["reasoning_content"] == "First.\n\nSecond."
+
+
+def test_tool_calls_of_another_provider_go_back_with_its_reasoning(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    call = {"name": "multiply", "args": {"a": 17, "b": 23}, "id": "toolu_1"}
+    anthropic = AIMessage(
+        [
+            {"type": "thinking", "thinking": REASONING, "signature": "SIG-anthropic"},
+            {"type": "tool_use", "id": "toolu_1", "name": "multiply", "input": {}},
+        ],
+        tool_calls=[call],
+        response_metadata={"model_provider": "anthropic"},
+    )
+    history = [
+        HumanMessage("17 * 23?"),
+        anthropic,
+        ToolMessage("391", tool_call_id="toolu_1"),
+    ]
+    emulator.add_reply(Reply(content="391"))
+    make_model(model="MiniMax-M3").invoke(history)
+    [body] = _bodies(emulator)
+    sent = body["messages"][1]
+    assert sent["reasoning_content"] == REASONING
+    assert sent["tool_calls"][0]["id"] == "toolu_1"
+    assert json.loads(sent["tool_calls"][0]["function"]["arguments"]) == call["args"]
+    assert "SIG-" not in json.dumps(body)
 
 
 def test_each_minimax_form_goes_back_as_it_came_whatever_the_target(

@@ -14,6 +14,7 @@ from langchain_minimax.reasoning import (
     join_think,
     make_reasoning_detail,
     read_reasoning,
+    readable_by_minimax,
     split_think,
 )
 
@@ -126,3 +127,31 @@ def test_message_without_reasoning_is_unchanged() -> None:
     assert message_dict == {"role": "assistant", "content": "Hi"}
     attach_reasoning(message_dict, AIMessage("Hi"), reasoning_split=False)
     assert message_dict == {"role": "assistant", "content": "Hi"}
+
+
+def test_content_with_a_think_block_goes_back_alone() -> None:
+    """A relay that sends both: the think block in content wins, once."""
+    content = "<think>\nabc\n</think>\n\nAnswer"
+    message = AIMessage(
+        content,
+        additional_kwargs={"reasoning_details": [DETAIL], "reasoning_content": "abc"},
+        response_metadata={"model_provider": "minimax"},
+    )
+    for split in (True, False):
+        assert _sent(message, split=split) == {"role": "assistant", "content": content}
+
+
+def test_conversion_for_minimax_is_idempotent() -> None:
+    anthropic = AIMessage(
+        [
+            {"type": "thinking", "thinking": "R", "signature": "S"},
+            {"type": "text", "text": "A"},
+        ],
+        response_metadata={"model_provider": "anthropic"},
+    )
+    once = readable_by_minimax(anthropic)
+    assert once.content == "A"
+    assert once.additional_kwargs == {"reasoning_content": "R"}
+    assert readable_by_minimax(once) is once
+    plain = AIMessage("Hi", response_metadata={"model_provider": "minimax"})
+    assert readable_by_minimax(plain) is plain
