@@ -14,14 +14,6 @@ import langchain_minimax
 
 PACKAGE = Path(langchain_minimax.__file__).parent
 
-KNOWN_CIRCLES: set[frozenset[str]] = {
-    # The emulator decides answers and serves them in two modules that import
-    # each other; issue 18 item 9 (the emulator half) breaks this circle.
-    frozenset(
-        {"langchain_minimax.testing._emulator", "langchain_minimax.testing._server"}
-    ),
-}
-
 
 def _module_name(path: Path) -> str:
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
@@ -104,8 +96,7 @@ def test_the_reader_sees_the_imports() -> None:
 
 
 def test_no_import_circle() -> None:
-    circles = set(_circles(_graph()))
-    assert circles <= KNOWN_CIRCLES, sorted(map(sorted, circles - KNOWN_CIRCLES))
+    assert _circles(_graph()) == []
 
 
 def test_the_failure_modules_import_downward() -> None:
