@@ -8,9 +8,11 @@ every failure:
 * A failure reported inside an HTTP 200, as a non-zero `base_resp` in the body
   or in the first event of a stream, is turned into a response with the
   equivalent HTTP status (401, 429, 500, ...) and the body as received.
-* Whether to retry follows MiniMax's error code when the body has one: a rate
-  limit or transient server failure is retried whatever its HTTP status; an
-  authentication, balance or invalid-parameter failure never is.
+* Whether to retry follows what the server said (`x-should-retry`, a
+  `Retry-After` beyond the SDK's cap), as in the SDK; else MiniMax's error code
+  when the body has one: a rate limit or transient server failure is retried
+  whatever its HTTP status; an authentication, balance or invalid-parameter
+  failure never is (`_failures.should_retry`).
 
 A chat-completion body or stream event that is not a JSON object raises
 `MiniMaxResponseError` (the SDK would hand on a bare string or `None`), and
@@ -386,17 +388,15 @@ def _validated(data: Any, cast_to: Any) -> object | None:
     return chunk
 
 
-def _retry_decision(response: httpx.Response) -> bool | None:
-    return should_retry(reported_failure(response), response.status_code)
-
-
 class _MiniMaxClientHooks(ClientHooks):
     """What both clients do differently from the SDK (see the module doc)."""
 
     def should_retry(self, response: httpx.Response) -> bool:
-        """MiniMax's error code decides, else the SDK's rules."""
-        decision = _retry_decision(response)
-        return super().should_retry(response) if decision is None else decision
+        """The server's headers, else MiniMax's code, else the SDK's rules.
+
+        See `_failures.should_retry`.
+        """
+        return should_retry(response, super().should_retry)
 
     def process_response_data(
         self, *, data: object, cast_to: type[_T], response: httpx.Response

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import NamedTuple, cast
 
 import httpx2
@@ -401,22 +402,54 @@ def error_status(failure: Failure) -> int:
     return _case(failure, None).status
 
 
-def should_retry(failure: Failure | None, status: int) -> bool | None:
+def should_retry(
+    response: httpx2.Response, openai_rules: Callable[[httpx2.Response], bool]
+) -> bool:
     """Whether the `openai` client should retry after this error response.
 
+    What the server said wins, as in the `openai` client: `x-should-retry:
+    true` or `false`, and a `Retry-After` / `retry-after-ms` longer than the
+    client waits (then it does not retry). When the server said neither and
+    the failure carries a MiniMax code, MiniMax's verdict decides whatever
+    the HTTP status: the `is_retryable` of the exception the failure becomes,
+    so that what is retried and what the caller is told agree. Anything else
+    follows the `openai` client's rules (HTTP 408, 409, 429 and 5xx).
+
     Args:
-        failure: The failure read from the response body, if any.
-        status: The response's HTTP status.
+        response: The error response (a failure MiniMax reported inside an
+            HTTP 200 has been given its equivalent status), its body read.
+        openai_rules: The `openai` client's own decision for a response.
 
     Returns:
-        The `is_retryable` of the exception the failure becomes, so that what
-        is retried and what the caller is told agree; `None` when the body is
-        not a MiniMax failure report, leaving the decision to the `openai`
-        client's status rules.
+        Whether to retry.
     """
-    if failure is None:
-        return None
-    return _case(failure, status).error.is_retryable
+    verdict = openai_rules(response)
+    failure = reported_failure(response)
+    if failure is None or failure.code is None:
+        return verdict
+    if _server_decided(response, openai_rules):
+        return verdict
+    return _case(failure, response.status_code).error.is_retryable
+
+
+def _server_decided(
+    response: httpx2.Response, openai_rules: Callable[[httpx2.Response], bool]
+) -> bool:
+    """Whether the response's headers alone decide the `openai` client's verdict.
+
+    The client's own rules are asked about the same headers on a status it
+    never retries (400) and one it always retries (500): if the answer
+    differs from the status's, the headers spoke. So the header rules stay
+    the `openai` client's, whatever its version.
+    """
+
+    def verdict_on(status: int) -> bool:
+        probe = type(response)(
+            status, headers=response.headers, request=response.request
+        )
+        return openai_rules(probe)
+
+    return verdict_on(400) or not verdict_on(500)
 
 
 def _describe(failure: Failure | None, status: int, host: str, explanation: str) -> str:

@@ -195,7 +195,7 @@ def test_a_response_body_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None
         json, "loads", lambda text, **kw: parsed.append(text) or loads(text, **kw)
     )
     failed = response(429, envelope("rl (1002)", 429))
-    assert _failures.should_retry(_failures.reported_failure(failed), 429) is True
+    assert _failures.should_retry(failed, openai_rules) is True
     assert _failures.status_error(failed, None, model="M").minimax_code == 1002
     assert len(parsed) == 1
 
@@ -254,35 +254,73 @@ def test_code_table(code: int) -> None:
     cls, status, retried = CODES[code]
     failure = Failure(code, "message", in_body=True)
     assert _failures.error_status(failure) == status
-    error = _failures.status_error(
-        response(status, json.dumps({"base_resp": {"status_code": code}}).encode()),
-        None,
-        model="MiniMax-M2",
-    )
+    failed = response(status, json.dumps({"base_resp": {"status_code": code}}).encode())
+    error = _failures.status_error(failed, None, model="MiniMax-M2")
     assert type(error) is cls
-    assert _failures.should_retry(failure, status) is retried
+    assert _failures.should_retry(failed, openai_rules) is retried
     assert error.is_retryable is retried
 
 
+def openai_rules(response: httpx.Response) -> bool:
+    """The `openai` client's own retry decision (a test may use its private name)."""
+    return bool(OPENAI_CLIENT._should_retry(response))
+
+
+OPENAI_CLIENT = openai.OpenAI(api_key="k", base_url=URL)
+
+
 @pytest.mark.parametrize(
-    ("code", "status", "retried"),
+    ("code", "status", "headers", "retried"),
     [
-        (1002, 400, True),  # the code decides, not the status
-        (2013, 500, False),
-        (1004, 503, False),
-        (None, 429, True),  # no code: the status decides
-        (None, 500, True),
-        (None, 400, False),
-        (None, 404, False),
-        (None, 418, False),
+        (1002, 400, {}, True),  # the code decides, not the status
+        (2013, 500, {}, False),
+        (1004, 503, {}, False),
+        (None, 429, {}, True),  # no code: the status decides, as in openai
+        (None, 500, {}, True),
+        (None, 400, {}, False),
+        (None, 404, {}, False),
+        (None, 408, {}, True),
+        (None, 409, {}, True),
+        (None, 418, {}, False),
+        # What the server said wins over the code.
+        (1002, 429, {"x-should-retry": "false"}, False),
+        (1000, 500, {"x-should-retry": "false"}, False),
+        (1004, 401, {"x-should-retry": "true"}, True),
+        (2013, 400, {"x-should-retry": "true"}, True),
+        (1002, 429, {"retry-after": "300"}, False),
+        (1002, 429, {"retry-after-ms": "300000"}, False),
+        # A wait within the client's cap only sets the delay.
+        (1002, 429, {"retry-after": "1"}, True),
+        (1004, 500, {"retry-after": "1"}, False),
+        (2013, 400, {"retry-after-ms": "5"}, False),
+        (1002, 400, {"x-should-retry": "maybe"}, True),
     ],
 )
-def test_should_retry(code: int | None, status: int, retried: bool) -> None:
-    assert _failures.should_retry(Failure(code, "m"), status) is retried
+def test_should_retry(
+    code: int | None, status: int, headers: dict[str, str], retried: bool
+) -> None:
+    message = "m" if code is None else f"m ({code})"
+    failed = httpx.Response(
+        status,
+        content=envelope(message, status),
+        headers={"content-type": "application/json", **headers},
+        request=httpx.Request("POST", URL),
+    )
+    assert _failures.should_retry(failed, openai_rules) is retried
 
 
-def test_should_retry_leaves_non_minimax_bodies_to_openai() -> None:
-    assert _failures.should_retry(None, 500) is None
+@pytest.mark.parametrize("status", [400, 404, 408, 409, 429, 500, 503])
+@pytest.mark.parametrize(
+    "headers", [{}, {"x-should-retry": "false"}, {"retry-after": "300"}]
+)
+def test_bodies_without_a_minimax_code_follow_openai(
+    status: int, headers: dict[str, str]
+) -> None:
+    for content in (b"<html>down</html>", b'{"error": {"message": "no code"}}'):
+        failed = httpx.Response(
+            status, content=content, headers=headers, request=httpx.Request("POST", URL)
+        )
+        assert _failures.should_retry(failed, openai_rules) is openai_rules(failed)
 
 
 # (status, message) -> class, for errors without a known code
