@@ -30,6 +30,8 @@ FRAME = "\n"
 """What MiniMax puts after `<think>` and before `</think>`; `ANSWER_SEPARATOR`
 follows `</think>`."""
 ANSWER_SEPARATOR = "\n\n"
+M3_THINK_CLOSE = "</mm:think>"
+"""How MiniMax-M3's raw output closes its thinking (vLLM's M3 parser)."""
 
 REASONING_TYPE = "reasoning.text"
 REASONING_FORMAT = "MiniMax-response-v1"
@@ -131,6 +133,19 @@ def contains_think_block(content: str) -> bool:
     """
     start = content.find(THINK_OPEN)
     return start != -1 and content.find(THINK_CLOSE, start) != -1
+
+
+def holds_reasoning(content: str) -> bool:
+    """Whether sent content already carries its reasoning, so nothing is added.
+
+    True for a think block anywhere (`contains_think_block`), for the closing
+    tag alone (self-hosted servers whose chat template puts `<think>` in the
+    prompt answer `R</think>...`) and for M3's raw `<mm:think>` block
+    (vLLM's M3 parser).
+    """
+    return contains_think_block(content) or any(
+        tag in content for tag in (THINK_CLOSE, M3_THINK_CLOSE)
+    )
 
 
 def join_think(parts: ThinkSplit) -> str:
@@ -302,16 +317,20 @@ def attach_reasoning(
     in the form it arrived in; reasoning from elsewhere gets the form the
     target model documents. Precedence, most faithful first:
 
-    1. Content that already holds a `<think>` block anywhere (also wrapped by
-       a library, as langgraph-supervisor does, or beside a structured field,
-       as some relays send it): sent verbatim with no structured field, so
-       the reasoning goes back once.
+    1. Content that already holds its reasoning (`holds_reasoning`: a
+       `<think>` block anywhere, also wrapped by a library as
+       langgraph-supervisor does or beside a structured field as some relays
+       send it; a closing `</think>` without its opener; M3's `<mm:think>`):
+       sent verbatim with no structured field, so the reasoning goes back
+       once.
     2. `additional_kwargs["reasoning_details"]` of a MiniMax (or unmarked)
        message: sent exactly as received.
     3. A `reasoning_content` string on a message from MiniMax
        (`response_metadata["model_provider"] == "minimax"`), which is how
        MiniMax-M3 answers: sent back as `reasoning_content` in split mode, as
-       MiniMax's M3 suite does.
+       MiniMax's M3 suite does. Not when a relay sent it as `reasoning`
+       (kept in `additional_kwargs["reasoning"]`): that is no MiniMax form,
+       so it goes as case 4.
     4. Reasoning from another provider or an unmarked message: in split mode
        sent in `split_field` (the target model's form,
        `profiles.reasoning_field`), as one rebuilt `reasoning_details` entry
@@ -334,7 +353,7 @@ def attach_reasoning(
     if isinstance(message_dict.get("content"), list):
         message_dict["content"] = answer
     sent = message_dict.get("content")
-    if isinstance(sent, str) and contains_think_block(sent):
+    if isinstance(sent, str) and holds_reasoning(sent):
         return
     details = kwargs.get("reasoning_details")
     if isinstance(details, list) and details:
@@ -344,7 +363,8 @@ def attach_reasoning(
     if not isinstance(reasoning, str) or not reasoning:
         return
     if reasoning_split:
-        if message.response_metadata.get("model_provider") == "minimax":
+        from_minimax = message.response_metadata.get("model_provider") == "minimax"
+        if from_minimax and "reasoning" not in kwargs:
             split_field = "reasoning_content"
         if split_field == "reasoning_content":
             message_dict["reasoning_content"] = reasoning

@@ -155,3 +155,50 @@ def test_conversion_for_minimax_is_idempotent() -> None:
     assert readable_by_minimax(once) is once
     plain = AIMessage("Hi", response_metadata={"model_provider": "minimax"})
     assert readable_by_minimax(plain) is plain
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "abc\n</think>\n\nAnswer",  # the template put <think> in the prompt
+        "<mm:think>abc</mm:think>Answer",  # M3's raw thinking tag
+        "<name>agent</name><content><think>\nabc\n</think>\n\nAnswer</content>",
+    ],
+)
+def test_content_that_holds_its_reasoning_goes_back_verbatim(content: str) -> None:
+    message = AIMessage(
+        content,
+        additional_kwargs={"reasoning_content": "abc"},
+        response_metadata={"model_provider": "minimax"},
+    )
+    for split in (True, False):
+        assert _sent(message, split=split) == {"role": "assistant", "content": content}
+
+
+def test_a_relays_reasoning_goes_back_in_the_models_form() -> None:
+    """`reasoning` is the relay's field, not MiniMax's: the target's form is used."""
+    message = AIMessage(
+        "Hi",
+        additional_kwargs={"reasoning": "because", "reasoning_content": "because"},
+        response_metadata={"model_provider": "minimax"},
+    )
+    sent = {"role": "assistant", "content": "Hi"}
+    attach_reasoning(sent, message, reasoning_split=True)
+    assert sent == {
+        "role": "assistant",
+        "content": "Hi",
+        "reasoning_details": [make_reasoning_detail("because")],
+    }
+    sent = {"role": "assistant", "content": "Hi"}
+    attach_reasoning(
+        sent, message, reasoning_split=True, split_field="reasoning_content"
+    )
+    assert sent == {
+        "role": "assistant",
+        "content": "Hi",
+        "reasoning_content": "because",
+    }
+    m3 = message.model_copy(update={"additional_kwargs": {"reasoning_content": "b"}})
+    sent = {"role": "assistant", "content": "Hi"}
+    attach_reasoning(sent, m3, reasoning_split=True)
+    assert sent == {"role": "assistant", "content": "Hi", "reasoning_content": "b"}
