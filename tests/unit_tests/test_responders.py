@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel
 
@@ -100,3 +104,179 @@ def test_json_requests_get_json(emulator: MiniMaxEmulator, make_model: Any) -> N
     }
     parsed = model.with_structured_output(Answer, method="json_schema").invoke("q")
     assert parsed == Answer(city="Paris", rank=1)
+
+
+# -- any schema JSON Schema allows ------------------------------------------------
+
+SCHEMAS: dict[str, tuple[Any, Any]] = {
+    "true property": ({"properties": {"a": True}}, {"a": "example"}),
+    "false property": ({"properties": {"a": False}}, {"a": None}),
+    "boolean schemas": (True, "example"),
+    "false schema": (False, None),
+    "no type": ({"description": "anything"}, "example"),
+    "type list": ({"type": ["null", "integer"]}, 1),
+    "only null": ({"type": ["null"]}, None),
+    "unknown type": ({"type": "quantum"}, "example"),
+    "empty enum": ({"enum": [], "type": "integer"}, 1),
+    "const null": ({"const": None, "type": "string"}, None),
+    "anyOf with booleans": ({"anyOf": [False, {"type": "null"}, True]}, "example"),
+    "empty anyOf": ({"anyOf": [], "type": "boolean"}, True),
+    "allOf": (
+        {"allOf": [{"properties": {"a": {"type": "integer"}}}, {"required": ["a"]}]},
+        {"a": 1},
+    ),
+    "tuple items": (
+        {"type": "array", "items": [{"type": "integer"}, {"type": "string"}]},
+        [1, "example"],
+    ),
+    "prefixItems": (
+        {"type": "array", "prefixItems": [{"type": "boolean"}], "items": False},
+        [True],
+    ),
+    "local $ref": (
+        {
+            "type": "object",
+            "properties": {"city": {"$ref": "#/$defs/Place"}},
+            "$defs": {"Place": {"type": "object", "properties": {"town": {}}}},
+        },
+        {"city": {"town": "Paris"}},
+    ),
+    "recursive $ref": (
+        {
+            "$ref": "#/definitions/Node",
+            "definitions": {
+                "Node": {
+                    "type": "object",
+                    "properties": {
+                        "value": {"type": "integer"},
+                        "next": {"$ref": "#/definitions/Node"},
+                    },
+                }
+            },
+        },
+        {"value": 1},
+    ),
+    "root $ref": ({"properties": {"self": {"$ref": "#"}}}, {"self": {}}),
+    "remote $ref": ({"$ref": "https://example.com/schema.json"}, "example"),
+    "broken $ref": ({"$ref": "#/$defs/missing", "type": "integer"}, 1),
+    "wrong keyword types": (
+        {"type": {"object": 1}, "properties": 5, "enum": "x", "anyOf": {"a": 1}},
+        "example",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SCHEMAS))
+def test_sample_from_any_schema(case: str) -> None:
+    schema, expected = SCHEMAS[case]
+    assert sample_from_schema(schema) == expected
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+TYPES = st.sampled_from(
+    ["object", "array", "string", "integer", "number", "boolean", "null", "other"]
+)
+REFS = st.sampled_from(
+    ["#", "#/$defs/a", "#/$defs/b", "#/definitions/x", "#/properties/p", "#/nope", "x"]
+)
+
+
+def _schemas(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    keywords = st.fixed_dictionaries(
+        {},
+        optional={
+            "type": TYPES | st.lists(TYPES, max_size=3),
+            "properties": st.dictionaries(st.sampled_from("pqr"), children, max_size=3),
+            "required": st.lists(st.sampled_from("pqr"), max_size=3),
+            "items": children | st.lists(children, max_size=3),
+            "prefixItems": st.lists(children, max_size=3),
+            "enum": st.lists(JSON_VALUES, max_size=3),
+            "const": JSON_VALUES,
+            "anyOf": st.lists(children, max_size=3),
+            "oneOf": st.lists(children, max_size=3),
+            "allOf": st.lists(children, max_size=3),
+            "not": children,
+            "$ref": REFS,
+            "$defs": st.fixed_dictionaries({}, optional={"a": children, "b": children}),
+            "additionalProperties": children,
+        },
+    )
+    return keywords
+
+
+SCHEMA_DOCUMENTS = st.recursive(st.booleans() | st.just({}), _schemas, max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(schema=SCHEMA_DOCUMENTS | JSON_VALUES)
+def test_sample_from_schema_survives_any_schema(schema: Any) -> None:
+    json.dumps(sample_from_schema(schema))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parameters=SCHEMA_DOCUMENTS | JSON_VALUES,
+    response_format=JSON_VALUES,
+    tool_choice=JSON_VALUES,
+    last_role=st.sampled_from(["user", "tool", "assistant"]),
+)
+def test_auto_responder_answers_any_tool_schema(
+    parameters: Any, response_format: Any, tool_choice: Any, last_role: str
+) -> None:
+    body = {
+        "model": "MiniMax-M2",
+        "messages": [
+            {"role": "system", "content": "Reply in JSON."},
+            {"role": "user", "content": [{"type": "text", "text": 5}, "x"]},
+            {"role": last_role, "content": "tool says hi", "tool_call_id": "c"},
+        ],
+        "tools": [
+            {"type": "function", "function": {"name": "f", "parameters": parameters}}
+        ],
+        "tool_choice": tool_choice,
+        "response_format": response_format,
+    }
+    reply = auto_responder(body)
+    for call in reply.tool_calls:
+        assert isinstance(json.loads(call.arguments_json()), dict)
+    assert isinstance(reply.content, str)
+
+
+def test_odd_tool_schemas_through_chat_minimax(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    class Node(BaseModel):
+        value: int
+        children: list[Node] = []
+
+    odd = {
+        "type": "function",
+        "function": {
+            "name": "odd",
+            "description": "Takes anything.",
+            "parameters": {
+                "type": "object",
+                "properties": {"a": True, "b": {"anyOf": [{"$ref": "#/$defs/c"}]}},
+                "$defs": {"c": {"enum": ["x", "y"]}},
+            },
+        },
+    }
+    emulator.set_responder(auto_responder)
+    model = make_model()
+    first = model.bind_tools([odd]).invoke("call odd")
+    assert first.tool_calls[0]["args"] == {"a": "example", "b": "x"}
+    recursive = {
+        "type": "function",
+        "function": {"name": "Node", "parameters": Node.model_json_schema()},
+    }
+    assert "$ref" in json.dumps(recursive)
+    tree = model.bind_tools([recursive]).invoke("build a Node")
+    assert Node(**tree.tool_calls[0]["args"]) == Node(value=1, children=[])
+    assert [r.response_status for r in emulator.requests] == [200, 200]
