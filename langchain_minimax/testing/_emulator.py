@@ -355,11 +355,12 @@ class MiniMaxEmulator:
             The status, headers, body or events, and delivery faults to send.
         """
         parsed: Any = None
+        unparsable: str | None = None
         if request.raw:
             try:
                 parsed = json.loads(request.raw)
-            except ValueError:
-                parsed = None
+            except (ValueError, RecursionError) as exc:
+                unparsable = f"request body is not valid JSON ({_json_problem(exc)})"
         body = parsed if isinstance(parsed, dict) else None
 
         def record(status: int) -> None:
@@ -374,6 +375,10 @@ class MiniMaxEmulator:
             with self._lock:
                 self._requests.append(recorded)
 
+        if request.problem is not None:
+            record(400)
+            message = f"invalid params, {request.problem} (2013)"
+            return error_answer(400, "bad_request_error", message)
         path = request.path.split("?", 1)[0]
         if request.method != "POST" or path not in _ENDPOINTS:
             record(404)
@@ -389,9 +394,14 @@ class MiniMaxEmulator:
         if isinstance(fault, (HTTPError, InBodyError)):
             return _fault_answer(fault, body, stream, record)
 
-        error = validate_request(
-            parsed, models=self.models, context_limit_tokens=self.context_limit_tokens
-        )
+        if unparsable is not None:
+            error: str | None = f"invalid params, {unparsable} (2013)"
+        else:
+            error = validate_request(
+                parsed,
+                models=self.models,
+                context_limit_tokens=self.context_limit_tokens,
+            )
         if error is not None or body is None:
             record(400)
             message = error or "invalid params (2013)"
@@ -515,6 +525,14 @@ class MiniMaxEmulator:
         if self._api_key is None:
             return True
         return authorization == f"Bearer {self._api_key}"
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8"
+    return str(exc)
 
 
 def _fault_answer(

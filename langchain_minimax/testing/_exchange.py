@@ -38,13 +38,16 @@ class Request:
         path: The request target as sent.
         headers: Header names lower-cased (a repeated header keeps its last
             value).
-        raw: The body bytes.
+        raw: The body bytes (empty when `problem` is set).
+        problem: Why the request could not be read, e.g. bad chunked
+            encoding or a body over the size limit; `None` for a readable one.
     """
 
     method: str
     path: str
     headers: Mapping[str, str]
     raw: bytes
+    problem: str | None = None
 
 
 @dataclass(frozen=True)

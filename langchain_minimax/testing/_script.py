@@ -252,11 +252,16 @@ class Reply:
 class RecordedRequest:
     """One HTTP request the emulator received, and the status it answered with.
 
+    The API key is never kept: the `authorization` header is recorded with
+    its credentials replaced, e.g. `"Bearer [redacted]"` (whether the key
+    was right shows in `response_status`, 401 when it was not).
+
     Attributes:
         method: The HTTP method, e.g. `"POST"`.
         path: The request target as sent, e.g. `"/v1/chat/completions"`.
         headers: Request headers with lower-cased names (repeated headers keep
-            the last value).
+            the last value), `authorization` and `proxy-authorization`
+            redacted.
         body: The parsed JSON body when it is a JSON object, else `None`.
         raw: The raw request body.
         response_status: The HTTP status the emulator sent back (200 also for
@@ -270,6 +275,13 @@ class RecordedRequest:
     raw: bytes
     response_status: int
 
+    def __post_init__(self) -> None:
+        headers = {
+            name: _redacted(value) if name.lower() in _SECRET_HEADERS else value
+            for name, value in self.headers.items()
+        }
+        object.__setattr__(self, "headers", headers)
+
     @property
     def messages(self) -> list[dict[str, Any]]:
         """The request's `messages` list (empty if absent or not a list).
@@ -281,3 +293,14 @@ class RecordedRequest:
             return []
         messages = self.body.get("messages")
         return messages if isinstance(messages, list) else []
+
+
+_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+def _redacted(value: str) -> str:
+    """Keep an `Authorization` value's scheme, never its credentials."""
+    scheme, _, credentials = value.strip().partition(" ")
+    if not credentials:
+        return "[redacted]" if scheme else value
+    return f"{scheme} [redacted]"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import re
 import socket
 import socketserver
 import sys
@@ -17,9 +18,24 @@ from typing import Any
 
 from langchain_minimax.testing._exchange import Answer, Request, error_answer
 
-__all__ = ["EmulatorServer"]
+__all__ = ["MAX_BODY_BYTES", "EmulatorServer"]
 
 _FLUSH_BYTES = 64 * 1024
+_LINE_BYTES = 65537
+_TRAILER_LINES = 100
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_DIGITS = re.compile(r"[0-9]{1,30}")
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""The largest request body read (64 MiB); a larger one is answered with 400."""
+
+
+class _Unreadable(Exception):
+    """A request body whose framing is broken or that is too large."""
+
+
+def _too_large(size: int) -> str:
+    return f"request body of {size} bytes is too large (at most {MAX_BODY_BYTES})"
 
 
 def _pause(seconds: float) -> None:
@@ -207,34 +223,86 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     # -- request handling ------------------------------------------------------
 
     def _read_body(self) -> bytes:
+        """Read the body as its framing says.
+
+        Raises:
+            _Unreadable: When the framing is broken or the body too large.
+        """
         length = self.headers.get("Content-Length")
         if length is not None:
-            try:
-                size = int(length)
-            except ValueError:
-                self.close_connection = True
-                return b""
-            return self.rfile.read(size) if size > 0 else b""
+            if not _DIGITS.fullmatch(length.strip()):
+                raise _Unreadable(f"invalid Content-Length: {length[:40]!r}")
+            size = int(length)
+            if size > MAX_BODY_BYTES:
+                raise _Unreadable(_too_large(size))
+            data = self.rfile.read(size) if size else b""
+            if len(data) < size:
+                raise _Unreadable(f"body ended after {len(data)} of {size} bytes")
+            return data
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            parts: list[bytes] = []
-            while True:
-                line = self.rfile.readline(65537)
-                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(parts)
-                parts.append(self.rfile.read(size))
-                self.rfile.readline(65537)
+            return self._read_chunked()
         return b""
+
+    def _read_chunked(self) -> bytes:
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(_LINE_BYTES)
+            size_field = line.split(b";", 1)[0].strip()
+            if not line.endswith(b"\n") or not _HEX.fullmatch(size_field):
+                shown = line[:40].decode("latin-1")
+                raise _Unreadable(f"invalid chunked encoding: chunk size {shown!r}")
+            size = int(size_field, 16)
+            if size == 0:
+                for _ in range(_TRAILER_LINES):
+                    if self.rfile.readline(_LINE_BYTES) in (b"\r\n", b"\n", b""):
+                        return b"".join(parts)
+                raise _Unreadable("invalid chunked encoding: endless trailer")
+            total += size
+            if total > MAX_BODY_BYTES:
+                raise _Unreadable(_too_large(total))
+            data = self.rfile.read(size)
+            if len(data) < size or self.rfile.readline(_LINE_BYTES) not in (
+                b"\r\n",
+                b"\n",
+            ):
+                raise _Unreadable("invalid chunked encoding: a chunk ended early")
+            parts.append(data)
+
+    def _request(self) -> Request:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        try:
+            raw = self._read_body()
+        except _Unreadable as problem:
+            # The rest of the body cannot be told from the next request.
+            self.close_connection = True
+            return Request(self.command, self.path, headers, b"", str(problem))
+        return Request(self.command, self.path, headers, raw)
+
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None
+    ) -> None:
+        """Answer a request `http.server` could not parse, through the emulator.
+
+        Called for a broken request line or headers, or an unknown method;
+        the emulator answers it like any unreadable request.
+        """
+        self.close_connection = True
+        headers = getattr(self, "headers", None)
+        request = Request(
+            self.command or "",
+            getattr(self, "path", "") or "",
+            {name.lower(): value for name, value in (headers or {}).items()},
+            b"",
+            message or self.responses.get(code, ("bad request",))[0],
+        )
+        self._headers_sent = False
+        self._deliver(self.server.answer(request))
 
     def _handle(self) -> None:
         self._headers_sent = False
         try:
-            raw = self._read_body()
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            answer = self.server.answer(Request(self.command, self.path, headers, raw))
-            self._deliver(answer)
+            self._deliver(self.server.answer(self._request()))
         except OSError:
             self.close_connection = True
             raise

@@ -1438,7 +1438,7 @@ def test_requests_are_recorded_as_snapshots(emu: MiniMaxEmulator) -> None:
     assert isinstance(first, RecordedRequest)
     assert first.method == "POST"
     assert first.path == "/v1/chat/completions"
-    assert first.headers["authorization"] == f"Bearer {KEY}"
+    assert first.headers["authorization"] == "Bearer [redacted]"
     assert first.headers["content-type"] == "application/json"
     assert first.body == body
     assert first.messages == HELLO

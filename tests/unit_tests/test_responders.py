@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage, ToolMessage
 from pydantic import BaseModel
+from strategies import JSON_VALUES
 
 from langchain_minimax.testing import (
     MiniMaxEmulator,
@@ -172,14 +173,6 @@ def test_sample_from_any_schema(case: str) -> None:
     assert sample_from_schema(schema) == expected
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=30,
-)
 TYPES = st.sampled_from(
     ["object", "array", "string", "integer", "number", "boolean", "null", "other"]
 )
