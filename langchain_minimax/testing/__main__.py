@@ -4,7 +4,9 @@ Usage:
     python -m langchain_minimax.testing --port 8765 --reply-text "Hi!"
 
 The first line printed is the base URL to give a client; the server runs until
-interrupted (Ctrl-C or SIGTERM).
+interrupted (Ctrl-C or SIGTERM). An address that cannot be bound (a busy port)
+is reported in one line on stderr, with exit status 1; serving beyond loopback
+without `--api-key` prints a warning on stderr.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,19 +72,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The process exit status.
     """
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     reply = Reply(content=args.reply_text, reasoning=args.reply_reasoning)
 
     def responder(body: dict[str, Any]) -> Reply:
         return reply
 
-    emulator = MiniMaxEmulator(
-        api_key=args.api_key,
-        host=args.host,
-        port=args.port,
-        chunk_size=args.chunk_size,
-        responder=responder,
-    )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            emulator = MiniMaxEmulator(
+                api_key=args.api_key,
+                host=args.host,
+                port=args.port,
+                chunk_size=args.chunk_size,
+                responder=responder,
+            ).start()
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        sys.stderr.write(f"{parser.prog}: error: {reason}\n")
+        return 1
+    for warning in caught:
+        sys.stderr.write(f"{parser.prog}: warning: {warning.message}\n")
     stopped = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import ipaddress
 import json
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -94,20 +97,25 @@ class MiniMaxEmulator:
 
     Each request is handled in this order:
 
+    0. A request that cannot be read (bad chunked encoding, an invalid
+       `Content-Length` or a body over 64 MiB, a body cut short, a request
+       line or headers HTTP cannot parse): HTTP 400, code 2013.
     1. Unknown path or method: HTTP 404.
     2. Authentication (`Authorization: Bearer <api_key>`): HTTP 401, code 1004.
     3. The head of the fault queue, if any (see `Fault`). `HTTPError` and
        `InBodyError` answer here.
-    4. Validation: HTTP 400, code 2013 (the rules are listed in
-       `validate_request`). The other fault kinds (which damage or slow down
-       an answer) are consumed even when the request is then rejected.
+    4. Validation: HTTP 400, code 2013 (a body that is not JSON, and the
+       rules listed in `validate_request`). The other fault kinds (which
+       damage or slow down an answer) are consumed even when the request is
+       then rejected.
     5. The reply: the head of the reply queue, or the responder's answer when
        the queue is empty. A responder may answer with an `HTTPError` or
        `InBodyError` instead, which fails that request alone (handy with
        concurrent requests, where the fault queue's order is the order of
        arrival).
 
-    Every request, including rejected ones, is recorded in `requests`.
+    Every request, including rejected ones, is recorded in `requests`, its
+    `Authorization` header redacted.
 
     Args:
         api_key: The accepted API key; `None` accepts any request, even one
@@ -153,6 +161,8 @@ class MiniMaxEmulator:
     ) -> None:
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port={port!r} must be 0 (any free port) to 65535")
         self._api_key = api_key
         self._host = host
         self._requested_port = port
@@ -179,16 +189,34 @@ class MiniMaxEmulator:
     def start(self) -> MiniMaxEmulator:
         """Bind the port and start serving in a background daemon thread.
 
-        Calling it on a running emulator does nothing.
+        Calling it on a running emulator does nothing. Serving beyond
+        loopback (e.g. `host="0.0.0.0"`) without an `api_key` warns, since
+        anyone who reaches the port can then use the emulator.
 
         Returns:
             The emulator itself.
+
+        Raises:
+            OSError: When the address cannot be bound, e.g. the port is in
+                use; the message says which address and why, in one line.
         """
         if self._server is not None:
             return self
         from langchain_minimax.testing._server import EmulatorServer
 
-        server = EmulatorServer((self._host, self._requested_port), self.answer)
+        address = (self._host, self._requested_port)
+        try:
+            server = EmulatorServer(address, self.answer)
+        except OSError as exc:
+            raise OSError(exc.errno, _bind_failure(address, exc)) from exc
+        if self._api_key is None and not _is_loopback(str(server.server_address[0])):
+            warnings.warn(
+                f"the MiniMax emulator serves {self._host}:{server.server_address[1]}"
+                " beyond loopback without an api_key, so it answers anyone who"
+                " reaches it; pass api_key (--api-key) or bind 127.0.0.1",
+                UserWarning,
+                stacklevel=2,
+            )
         thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -525,6 +553,21 @@ class MiniMaxEmulator:
         if self._api_key is None:
             return True
         return authorization == f"Bearer {self._api_key}"
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind_failure(address: tuple[str, int], exc: OSError) -> str:
+    host, port = address
+    where = f"cannot serve on {host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return f"{where}: the port is in use (port 0 picks a free one)"
+    return f"{where}: {exc.strerror or exc}"
 
 
 def _json_problem(exc: Exception) -> str:

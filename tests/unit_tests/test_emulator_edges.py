@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -359,3 +364,111 @@ def test_any_json_body_gets_an_answer_or_the_400_envelope(body: Any) -> None:
     if answer.status == 400:
         assert_bad_request(400, parsed)
     assert [r.response_status for r in emulator.requests] == [answer.status]
+
+
+# -- where and how it serves ----------------------------------------------------------
+
+CLI = [sys.executable, "-m", "langchain_minimax.testing"]
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield holder.getsockname()[1]
+
+
+def test_a_busy_port_is_one_clear_error(busy_port: int) -> None:
+    emulator = MiniMaxEmulator(port=busy_port)
+    with pytest.raises(OSError, match="port is in use") as info:
+        emulator.start()
+    assert str(info.value).endswith(
+        f"cannot serve on 127.0.0.1:{busy_port}: the port is in use"
+        " (port 0 picks a free one)"
+    )
+    assert not emulator.is_running
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+
+
+def test_the_cli_reports_a_busy_port_in_one_line(busy_port: int) -> None:
+    done = run_cli("--port", str(busy_port))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr == (
+        "python -m langchain_minimax.testing: error: cannot serve on"
+        f" 127.0.0.1:{busy_port}: the port is in use (port 0 picks a free one)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "70000"], "port=70000 must be 0 (any free port) to 65535"),
+        (["--port", "0", "--chunk-size", "0"], "chunk_size must be at least 1"),
+    ],
+)
+def test_the_cli_reports_bad_settings_in_one_line(
+    args: list[str], message: str
+) -> None:
+    done = run_cli(*args)
+    assert done.returncode == 1
+    assert done.stderr == f"python -m langchain_minimax.testing: error: {message}\n"
+
+
+def test_a_port_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"port=-1 must be 0 \(any free port\)"):
+        MiniMaxEmulator(port=-1)
+
+
+@pytest.mark.parametrize(
+    ("host", "api_key", "warns"),
+    [
+        ("0.0.0.0", None, True),
+        ("0.0.0.0", "a-key", False),
+        ("127.0.0.1", None, False),
+        ("localhost", None, False),
+        ("127.0.0.2", None, False),
+    ],
+)
+def test_serving_beyond_loopback_without_a_key_warns(
+    host: str, api_key: str | None, warns: bool
+) -> None:
+    emulator = MiniMaxEmulator(api_key=api_key, host=host)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        emulator.start()
+    emulator.stop()
+    messages = [str(w.message) for w in caught]
+    if warns:
+        assert len(messages) == 1
+        assert "beyond loopback without an api_key" in messages[0]
+        assert messages[0].startswith(f"the MiniMax emulator serves {host}:")
+        assert caught[0].filename == __file__
+    else:
+        assert messages == []
+
+
+def test_the_cli_warns_when_serving_beyond_loopback_without_a_key() -> None:
+    with subprocess.Popen(
+        [*CLI, "--host", "0.0.0.0", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert first.startswith("http://0.0.0.0:")
+    assert process.returncode == 0
+    assert err.count("\n") == 1
+    assert err.startswith("python -m langchain_minimax.testing: warning: ")
+    assert "without an api_key" in err
