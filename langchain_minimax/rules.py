@@ -311,11 +311,17 @@ def _content_parts(request: Request) -> Violation | None:
     return None
 
 
+def _tool_calls(message: Mapping[str, Any]) -> list[Any]:
+    """A message's `tool_calls` when it is a list, else none."""
+    calls = message.get("tool_calls")
+    return calls if isinstance(calls, list) else []
+
+
 def _tool_call_arguments(request: Request) -> Violation | None:
     for position, message in request.messages():
         if message.get("role") != "assistant":
             continue
-        for index, call in enumerate(message.get("tool_calls") or []):
+        for index, call in enumerate(_tool_calls(message)):
             function = call.get("function") if isinstance(call, dict) else None
             arguments = (
                 function.get("arguments") if isinstance(function, dict) else None
@@ -334,12 +340,12 @@ def _tool_call_arguments(request: Request) -> Violation | None:
 
 
 def _tool_results_issued(request: Request) -> Violation | None:
-    issued: set[Any] = set()
+    issued: set[str] = set()
     for position, message in request.messages():
         if message.get("role") == "assistant":
-            for call in message.get("tool_calls") or []:
-                if isinstance(call, dict):
-                    issued.add(call.get("id"))
+            for call in _tool_calls(message):
+                if isinstance(call, dict) and isinstance(call.get("id"), str):
+                    issued.add(call["id"])
         elif message.get("role") == "tool":
             call_id = message.get("tool_call_id")
             if not isinstance(call_id, str) or call_id not in issued:
@@ -360,14 +366,15 @@ def _tool_results_whole(request: Request) -> Violation | None:
             continue
         ids = [
             call.get("id")
-            for call in message.get("tool_calls") or []
+            for call in _tool_calls(message)
             if isinstance(call, dict) and isinstance(call.get("id"), str)
         ]
         answered = set()
         for reply in messages[position + 1 :]:
             if not isinstance(reply, dict) or reply.get("role") != "tool":
                 break
-            answered.add(reply.get("tool_call_id"))
+            if isinstance(reply.get("tool_call_id"), str):
+                answered.add(reply["tool_call_id"])
         missing = [call_id for call_id in ids if call_id not in answered]
         if answered and missing:
             return Violation(
