@@ -72,6 +72,7 @@ from langchain_minimax.response import (
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tool_calls import readable_response, split_calls
+from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
 from langchain_minimax.video import with_video_parts
 
 DEFAULT_BASE_URL = "https://api.minimax.io/v1"
@@ -734,9 +735,11 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> ChatResult:
         with translating(self._call_context()):
-            return super()._generate(
+            result = super()._generate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
+        hold_result(result, kwargs)
+        return result
 
     async def _agenerate(
         self,
@@ -746,9 +749,11 @@ class ChatMiniMax(ChatOpenAI):
         **kwargs: Any,
     ) -> ChatResult:
         with translating(self._call_context()):
-            return await super()._agenerate(
+            result = await super()._agenerate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
+        hold_result(result, kwargs)
+        return result
 
     def _create_chat_result(
         self,
@@ -803,7 +808,8 @@ class ChatMiniMax(ChatOpenAI):
         state = StreamState()
         context = self._call_context(streaming=True)
         with translating(context):
-            for chunk in super()._stream(messages, stop=stop, **kwargs):
+            chunks = super()._stream(messages, stop=stop, **kwargs)
+            for chunk in hold_stream(chunks, kwargs):
                 context.chunks += 1
                 chunk = state.process(chunk)
                 if run_manager:
@@ -826,7 +832,8 @@ class ChatMiniMax(ChatOpenAI):
         state = StreamState()
         context = self._call_context(streaming=True)
         with translating(context):
-            async for chunk in super()._astream(messages, stop=stop, **kwargs):
+            chunks = super()._astream(messages, stop=stop, **kwargs)
+            async for chunk in ahold_stream(chunks, kwargs):
                 context.chunks += 1
                 chunk = state.process(chunk)
                 if run_manager:

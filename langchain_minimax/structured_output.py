@@ -35,10 +35,9 @@ from langchain_core.runnables import (
     RunnablePassthrough,
 )
 from langchain_core.utils.function_calling import convert_to_json_schema
-from langchain_core.utils.json import parse_json_markdown
 from pydantic import BaseModel, SkipValidation
 
-from langchain_minimax.reasoning import split_think
+from langchain_minimax.tool_choice import json_object
 
 Method = Literal["function_calling", "json_schema", "json_mode"]
 
@@ -176,19 +175,6 @@ class ToolCallOrJsonParser(BaseGenerationOutputParser[Any]):
     @property
     def _type(self) -> str:
         return "minimax_tool_call_or_json"
-
-
-def json_object(text: str) -> dict[str, Any] | None:
-    """The JSON object in an answer text, or `None` when there is none.
-
-    Reads the text after a leading `<think>` block, as bare JSON or in a
-    Markdown fence. Only a complete object counts: no repair of cut-off JSON.
-    """
-    try:
-        parsed = parse_json_markdown(split_think(text).after, parser=json.loads)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
 
 
 def _invalid_calls(generation: Generation) -> str:
