@@ -33,13 +33,14 @@ if TYPE_CHECKING:
         MiniMaxTimeoutError,
         MiniMaxUsageLimitError,
     )
+    from langchain_minimax.unanswered_calls import answer_dangling_tool_calls
 
 
 def __getattr__(name: str) -> Any:
     if name not in __all__:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
-    module = "chat_models" if name == "ChatMiniMax" else "errors"
+    module = _MODULES.get(name, "errors")
     # Not cached here: the submodule in `sys.modules` stays the one source.
     return getattr(import_module(f"langchain_minimax.{module}"), name)
 
@@ -47,6 +48,12 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(__all__)
 
+
+_MODULES = {
+    "ChatMiniMax": "chat_models",
+    "answer_dangling_tool_calls": "unanswered_calls",
+}
+"""The submodule of each public name that is not an exception class."""
 
 __all__ = [
     "ChatMiniMax",
@@ -67,4 +74,5 @@ __all__ = [
     "MiniMaxTimeoutError",
     "MiniMaxUsageLimitError",
     "__version__",
+    "answer_dangling_tool_calls",
 ]

@@ -380,8 +380,10 @@ def _tool_results_whole(request: Request) -> Violation | None:
             return Violation(
                 f"messages[{position}].tool_calls",
                 missing,
-                "a tool result for every call, or none (tool calls answered only "
-                "in part)",
+                "a tool result for every call of the turn (tool calls answered "
+                "only in part); answer the others, e.g. with "
+                "langchain_minimax.answer_dangling_tool_calls(messages), which "
+                "adds a 'not executed' ToolMessage for each",
             )
     return None
 
