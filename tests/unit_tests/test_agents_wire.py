@@ -13,6 +13,7 @@ the `<think>` content inline.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -220,6 +221,16 @@ async def run_agent(
     return [], chunks
 
 
+def skip_before_python_311() -> None:
+    """Skip what upstream cannot do before Python 3.11 (docs/agents.md says so)."""
+    if sys.version_info < (3, 11):
+        pytest.skip(
+            "create_agent(...).astream(stream_mode='messages') yields no message "
+            "chunks before Python 3.11 (the same with ChatOpenAI): asyncio tasks "
+            "do not carry the run's context to the model call there"
+        )
+
+
 def streamed_reasoning(chunks: list[AIMessageChunk]) -> str:
     return "".join(
         block["reasoning"]
@@ -252,6 +263,8 @@ async def test_agent_loop_sends_every_turns_reasoning_back(
     output_version: str,
     how: str,
 ) -> None:
+    if form == "create_agent" and how == "astream_messages":
+        skip_before_python_311()
     replies = loop_script()
     emulator.add_replies(replies)
     model = make_model(reasoning_split=split, output_version=output_version)
