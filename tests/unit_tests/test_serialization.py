@@ -6,7 +6,8 @@ import json
 import os
 from unittest import mock
 
-from langchain_core.load import dumpd, dumps, load
+import pytest
+from langchain_core.load import dumpd, dumps, load, loads
 
 from langchain_minimax import ChatMiniMax
 
@@ -76,3 +77,26 @@ def test_langsmith_params() -> None:
     assert params["ls_provider"] == "minimax"
     assert params["ls_model_name"] == "MiniMax-M2"
     assert params["ls_temperature"] == 0.7
+
+
+def test_the_near_misses_docs_warn_about() -> None:
+    """docs/chat_minimax.md: each of the three loading arguments is needed."""
+    saved = dumps(ChatMiniMax(api_key=KEY, model="MiniMax-M2.7"))
+    needed: dict = {
+        "valid_namespaces": ["langchain_minimax"],
+        "allowed_objects": [ChatMiniMax],
+        "secrets_from_env": True,
+    }
+    with mock.patch.dict(os.environ, {"MINIMAX_API_KEY": KEY}):
+        assert loads(saved, **needed).model_name == "MiniMax-M2.7"
+        without_namespaces = {**needed, "valid_namespaces": None}
+        with pytest.raises(ValueError, match="Invalid namespace") as printed:
+            loads(saved, **without_namespaces)
+        assert KEY in str(printed.value)  # why the docs insist on it
+        for left_out, error in [
+            ("allowed_objects", "is not allowed"),
+            ("secrets_from_env", "API key not found"),
+        ]:
+            partial = {k: v for k, v in needed.items() if k != left_out}
+            with pytest.raises(ValueError, match=error):
+                loads(saved, **partial)
