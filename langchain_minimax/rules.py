@@ -24,6 +24,7 @@ answers).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -317,6 +318,69 @@ def _tool_calls(message: Mapping[str, Any]) -> list[Any]:
     return calls if isinstance(calls, list) else []
 
 
+def _tool_calls_shape(request: Request) -> Violation | None:
+    for position, message in request.messages():
+        calls = message.get("tool_calls")
+        where = f"messages[{position}].tool_calls"
+        if calls is None or message.get("role") != "assistant":
+            continue
+        if not isinstance(calls, list):
+            return Violation(where, calls, "a list of tool calls")
+        for index, call in enumerate(calls):
+            if not isinstance(call, dict):
+                return Violation(f"{where}[{index}]", call, _TOOL_CALL)
+            call_id = call.get("id")
+            if not isinstance(call_id, str) or not call_id:
+                return Violation(f"{where}[{index}].id", call_id, "a non-empty string")
+            function = call.get("function")
+            if not isinstance(function, dict):
+                return Violation(f"{where}[{index}].function", function, _FUNCTION)
+            name = function.get("name")
+            if not isinstance(name, str) or not name:
+                return Violation(
+                    f"{where}[{index}].function.name", name, "a non-empty string"
+                )
+    return None
+
+
+_TOOL_CALL = "an object with an id and a function (name and arguments)"
+_FUNCTION = "an object with a name and JSON arguments"
+
+
+def _text_encodable(request: Request) -> Violation | None:
+    found = _lone_surrogate(request.body, "")
+    if found is None:
+        return None
+    where, text, offset = found
+    return Violation(
+        where.lstrip("."),
+        text,
+        f"text UTF-8 can encode (a lone surrogate {text[offset]!r} at character "
+        f"{offset} has no UTF-8 form; replace it, e.g. with U+FFFD)",
+    )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any, where: str) -> tuple[str, str, int] | None:
+    """The first string in `value` holding a lone surrogate: where, it, offset."""
+    if isinstance(value, str):
+        match = _SURROGATE.search(value)
+        return None if match is None else (where, value, match.start())
+    if isinstance(value, Mapping):
+        items: Any = ((f"{where}.{key}", item) for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        items = ((f"{where}[{index}]", item) for index, item in enumerate(value))
+    else:
+        return None
+    for path, item in items:
+        found = _lone_surrogate(item, path)
+        if found is not None:
+            return found
+    return None
+
+
 def _tool_call_arguments(request: Request) -> Violation | None:
     for position, message in request.messages():
         if message.get("role") != "assistant":
@@ -489,11 +553,27 @@ RULES: tuple[Rule, ...] = (
     Rule("system_first", "messages", _SEEN, _system_first),
     Rule("one_system", "messages", f"{_SEEN} (M2.x); {_SUITE} (M3)", _one_system),
     Rule("content_parts", "messages", f"{_MINIMAX_DOCS}, {_SUITE}", _content_parts),
+    Rule(
+        "tool_calls_shape",
+        "messages",
+        "inferred: OpenAI's Chat Completions schema requires each call's id and "
+        "function name (not seen live)",
+        _tool_calls_shape,
+    ),
     Rule("tool_call_arguments", "messages", _SEEN, _tool_call_arguments),
     Rule("tool_results_issued", "messages", f"{_SEEN}, {_SUITE}", _tool_results_issued),
     Rule("tool_results_whole", "messages", _SUITE, _tool_results_whole),
     Rule("tool_content_string", "messages", _SUITE, _tool_content),
     Rule("tools_valid", "tools", _SEEN, _tools),
+    Rule(
+        "text_encodable",
+        "body",
+        "inferred: the body goes as UTF-8 JSON (RFC 8259), which has no form "
+        "for a lone surrogate; what the service does with an escaped one is "
+        "not known (strict parsers such as serde_json reject it, as the "
+        "emulator does)",
+        _text_encodable,
+    ),
     Rule(
         "context_window",
         "messages",
