@@ -390,7 +390,8 @@ HOOKS: tuple[Hook, ...] = (
         "_convert_input",
         ("model_input",),
         "turns `invoke`'s input into messages once, to check them before "
-        "ChatOpenAI builds the body",
+        "ChatOpenAI builds the body; ChatMiniMax checks the raw history there "
+        "first (history.py), before langchain's converters crash on it",
     ),
 )
 

@@ -18,6 +18,7 @@ from langchain_core.language_models import (
 )
 from langchain_core.messages import AIMessage, BaseMessage, convert_to_messages
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableBinding
 from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
@@ -43,6 +44,7 @@ from langchain_minimax._response_shape import (
 )
 from langchain_minimax._upstream import DictOrPydantic, DictOrPydanticClass
 from langchain_minimax._version import __version__
+from langchain_minimax.history import check_history
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
     TemperatureRange,
@@ -442,6 +444,11 @@ class ChatMiniMax(ChatOpenAI):
         if self.thinking is not None:
             params["thinking"] = self.thinking
         return params
+
+    def _convert_input(self, model_input: LanguageModelInput) -> PromptValue:
+        """Check the history (`history.check_history`), then convert it."""
+        check_history(model_input)  # before langchain's converters crash on it
+        return super()._convert_input(model_input)
 
     def _get_request_payload(
         self,
