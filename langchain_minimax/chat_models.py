@@ -51,19 +51,19 @@ from langchain_minimax.profiles import (
     model_profile,
     reasoning_field,
     temperature_range,
+    warn_if_retired,
 )
 from langchain_minimax.reasoning import read_reasoning, readable_messages
 from langchain_minimax.request import (
     IGNORED_PARAMS,
-    apply_message_rules,
-    apply_tool_rules,
-    check_media,
+    build_payload,
     check_params,
+    check_payload,
+    drop_ignored,
     lift_body_fields,
     request_extra_body,
     tool_choice_honoured,
     tool_names,
-    warn_ignored,
 )
 from langchain_minimax.response import (
     MODERATION,
@@ -72,7 +72,6 @@ from langchain_minimax.response import (
     read_moderation,
 )
 from langchain_minimax.streaming import StreamState
-from langchain_minimax.thinking import apply_thinking_rules
 from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
 from langchain_minimax.video import with_video_parts
@@ -359,9 +358,10 @@ class ChatMiniMax(ChatOpenAI):
             self.model_name,
             {**(self.extra_body or {}), **self.model_kwargs, **self._default_params},
         )
-        ignored = [name for name in IGNORED_PARAMS if getattr(self, name) is not None]
-        warn_ignored(ignored)
-        for name in ignored:
+        warn_if_retired(self.model_name)
+        fields = {name: getattr(self, name) for name in IGNORED_PARAMS}
+        drop_ignored(fields)
+        for name in IGNORED_PARAMS:
             setattr(self, name, None)
         return self
 
@@ -457,35 +457,24 @@ class ChatMiniMax(ChatOpenAI):
         stop: list[str] | None = None,
         **kwargs: Any,
     ) -> dict:
-        check_params(self.model_name, kwargs)
-        warn_ignored(name for name in IGNORED_PARAMS if name in kwargs)
+        check_params(self.model_name, {**(kwargs.get("extra_body") or {}), **kwargs})
         prompt = self._convert_input(input_)
         original = prompt.to_messages()
         messages = readable_messages(original)
-        check_media(self.model_name, messages)
         with_videos = with_video_parts(messages)
         # The prompt value when it can be: the parent would convert a list again.
-        payload = super()._get_request_payload(
+        base = super()._get_request_payload(
             prompt if with_videos is original else with_videos, stop=stop, **kwargs
         )
-        messages = with_videos
-        for name in IGNORED_PARAMS:
-            payload.pop(name, None)
-        extra_body = request_extra_body(
-            self.extra_body,
-            kwargs.get("extra_body"),
-            self.reasoning_split,
-            lift_body_fields(payload),
+        payload = build_payload(
+            base,
+            with_videos,
+            model=self.model_name,
+            reasoning_split=self.reasoning_split,
+            extra_body=self.extra_body,
+            call_extra_body=kwargs.get("extra_body"),
         )
-        warn_ignored(apply_thinking_rules(self.model_name, payload, extra_body))
-        payload["extra_body"] = extra_body
-        payload["messages"] = apply_message_rules(
-            payload["messages"],
-            messages,
-            reasoning_split=bool(extra_body["reasoning_split"]),
-            split_field=reasoning_field(self.model_name),
-        )
-        apply_tool_rules(payload)
+        check_payload(payload)
         return payload
 
     def get_token_ids(self, text: str) -> list[int]:

@@ -7,11 +7,13 @@ emulator).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, cast
 
 from langchain_core.language_models import ModelProfile
 
 from langchain_minimax.model_table import (
+    DEFAULT_MODEL,
     M2_TEMPERATURE,
     MODELS,
     THINKING_TYPES,
@@ -29,13 +31,12 @@ __all__ = [
     "accepts_media",
     "model_profile",
     "model_row",
-    "reasoning_effort_supported",
     "reasoning_field",
+    "retirement_warning",
+    "warn_if_retired",
     "temperature_range",
     "thinking_types",
 ]
-
-DEFAULT_MODEL = "MiniMax-M2"
 
 
 def temperature_range(model_name: str) -> TemperatureRange:
@@ -50,12 +51,6 @@ def thinking_types(model_name: str) -> tuple[str, ...]:
     return row.thinking_types if row else THINKING_TYPES
 
 
-def reasoning_effort_supported(model_name: str) -> bool:
-    """Whether to send `reasoning_effort`; unknown models get it passed through."""
-    row = MODELS.get(model_name)
-    return row.reasoning_effort if row else True
-
-
 def reasoning_field(model_name: str) -> str:
     """The field rebuilt split reasoning goes back in for `model_name`.
 
@@ -65,6 +60,34 @@ def reasoning_field(model_name: str) -> str:
     """
     row = MODELS.get(model_name)
     return row.reasoning_field if row else "reasoning_details"
+
+
+_WARNED: set[str] = set()
+
+
+def retirement_warning(row: MiniMaxModel | None) -> str | None:
+    """The warning for a model whose retirement MiniMax announced, else `None`.
+
+    A retirement known only from a secondary source gives none (the model
+    table records it; docs/models.md shows it).
+    """
+    if row is None or row.retirement is None:
+        return None
+    retirement = row.retirement
+    if not retirement.announced_by_minimax:
+        return None
+    return (
+        f"{row.name} is retired on {retirement.date} (MiniMax: "
+        f"{retirement.source}); use model={retirement.successor!r}."
+    )
+
+
+def warn_if_retired(model_name: str) -> None:
+    """Warn once per process (`FutureWarning`) that `model_name` is retired."""
+    message = retirement_warning(MODELS.get(model_name))
+    if message is not None and model_name not in _WARNED:
+        _WARNED.add(model_name)
+        warnings.warn(message, FutureWarning, stacklevel=4)
 
 
 def accepts_media(model_name: str) -> bool:
@@ -96,7 +119,7 @@ def model_profile(model_name: str) -> ModelProfile | None:
         "image_url_inputs": row.image_inputs,
         "pdf_inputs": False,
         "audio_inputs": False,
-        "video_inputs": row.image_inputs,
+        "video_inputs": "video" in row.input_modalities,
         "text_outputs": True,
         "image_outputs": False,
         "audio_outputs": False,

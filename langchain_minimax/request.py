@@ -17,17 +17,14 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from langchain_minimax.profiles import accepts_media, temperature_range
+from langchain_minimax.profiles import reasoning_field
 from langchain_minimax.reasoning import attach_reasoning, text_of
-from langchain_minimax.thinking import check_thinking_params
+from langchain_minimax.rules import check_before_sending, check_settings
+from langchain_minimax.thinking import apply_effort_rules
 from langchain_minimax.tool_calls import arguments_valid
 
 IGNORED_PARAMS = ("presence_penalty", "frequency_penalty", "logit_bias")
 """Parameters MiniMax documents as ignored; they are dropped before sending."""
-
-_MEDIA_BLOCK_TYPES = frozenset(
-    {"image", "image_url", "audio", "input_audio", "file", "video", "video_url"}
-)
 
 SYSTEM_ROLES = frozenset({"system", "developer"})
 """Roles sent as MiniMax's one leading system message (`developer` is OpenAI's
@@ -45,45 +42,23 @@ HONOURED_TOOL_CHOICES = frozenset({"auto", "none"})
 accepted by the service but ignored."""
 
 
-def check_temperature(model_name: str, temperature: float | None) -> None:
-    """Reject a temperature outside the model's documented range.
-
-    Raises:
-        ValueError: When `temperature` is outside the range.
-    """
-    if temperature is None:
-        return
-    allowed = temperature_range(model_name)
-    if allowed.allows(temperature):
-        return
-    hint = (
-        " For the most deterministic output use a small positive value such as"
-        " 0.01 (MiniMax recommends 1.0)."
-        if temperature <= allowed.low
-        else ""
-    )
-    msg = (
-        f"temperature={temperature!r} is outside {model_name}'s range {allowed}.{hint}"
-    )
-    raise ValueError(msg)
-
-
 def check_params(model_name: str, params: Mapping[str, Any]) -> None:
-    """Reject parameters MiniMax cannot honour, before anything is sent.
+    """Reject settings MiniMax cannot honour, before anything is sent.
+
+    The rules on settings (`n`, `temperature`, `top_p`, `max_tokens`,
+    `thinking`, `reasoning_effort`, ...) are the rules table's
+    (`rules.check_settings`); the legacy function-calling arguments are
+    refused here.
 
     Args:
         model_name: The model the request is for.
         params: Construction, per-call or `bind` parameters.
 
     Raises:
-        ValueError: For `n` other than 1, legacy `functions`/`function_call`,
-            an out-of-range `temperature`, or a `thinking` or
-            `reasoning_effort` the model does not accept (see `thinking`).
+        ValueError: For legacy `functions`/`function_call`, or a setting the
+            rules table refuses, naming the parameter, value and what is
+            allowed.
     """
-    n = params.get("n")
-    if n is not None and n != 1:
-        msg = f"n={n!r} is not supported: MiniMax returns one choice (n=1) only."
-        raise ValueError(msg)
     for legacy in ("functions", "function_call"):
         if params.get(legacy) is not None:
             msg = (
@@ -92,8 +67,23 @@ def check_params(model_name: str, params: Mapping[str, Any]) -> None:
                 "`tools`) instead."
             )
             raise ValueError(msg)
-    check_temperature(model_name, params.get("temperature"))
-    check_thinking_params(model_name, params)
+    warn_all(check_settings(model_name, params))
+
+
+def warn_all(messages: Iterable[str]) -> None:
+    """Give each of `messages` as a `UserWarning` (from the caller's caller)."""
+    for message in messages:
+        warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def drop_ignored(params: dict[str, Any]) -> None:
+    """Remove the `IGNORED_PARAMS` set in `params`, in place, with a warning.
+
+    The one place ignored parameters are handled: construction fields and
+    request payloads both pass through it.
+    """
+    names = [name for name in IGNORED_PARAMS if params.pop(name, None) is not None]
+    warn_ignored(names)
 
 
 def warn_ignored(names: Iterable[str]) -> None:
@@ -106,27 +96,6 @@ def warn_ignored(names: Iterable[str]) -> None:
             UserWarning,
             stacklevel=4,
         )
-
-
-def check_media(model_name: str, messages: Sequence[BaseMessage]) -> None:
-    """Reject image, audio, video or file input to a text-only model.
-
-    Raises:
-        ValueError: Naming the first message and block type that is not text.
-    """
-    if accepts_media(model_name):
-        return
-    for position, message in enumerate(messages):
-        if not isinstance(message.content, list):
-            continue
-        for block in message.content:
-            if isinstance(block, dict) and block.get("type") in _MEDIA_BLOCK_TYPES:
-                msg = (
-                    f"{model_name} takes text input only, but messages[{position}] "
-                    f"({message.type}) has a {block['type']!r} content block. "
-                    "Use model='MiniMax-M3' for image and video input."
-                )
-                raise ValueError(msg)
 
 
 @functools.cache
@@ -504,6 +473,8 @@ def apply_tool_rules(payload: dict[str, Any]) -> None:
     """Apply MiniMax's rules on tools, `tool_choice` and `response_format`, in place.
 
     - Every tool gets a `parameters` object (`NO_PARAMETERS` when it has none).
+    - An empty tool list is not sent, nor `tool_choice` or
+      `parallel_tool_calls` without tools.
     - A `tool_choice` MiniMax ignores (`required`, a named tool) is not sent,
       with a warning: the model decides whether to call a tool.
     - `response_format` is not sent, with a warning: MiniMax's models ignore
@@ -518,6 +489,11 @@ def apply_tool_rules(payload: dict[str, Any]) -> None:
     names = tool_names(tools)
     if tools:
         payload["tools"] = [_with_parameters(tool) for tool in tools]
+    else:
+        # `"tools": []` gets HTTP 400 (reported), and a `tool_choice` or
+        # `parallel_tool_calls` without tools means nothing.
+        for name in ("tools", "tool_choice", "parallel_tool_calls"):
+            payload.pop(name, None)
     if "tool_choice" in payload and not tool_choice_honoured(
         payload["tool_choice"], names
     ):
@@ -542,3 +518,79 @@ def _with_parameters(tool: dict[str, Any]) -> dict[str, Any]:
 
 def _warn(message: str) -> None:
     warnings.warn(message, UserWarning, stacklevel=3)
+
+
+def build_payload(
+    base: dict[str, Any],
+    messages: Sequence[BaseMessage],
+    *,
+    model: str,
+    reasoning_split: bool,
+    extra_body: Mapping[str, Any] | None = None,
+    call_extra_body: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The request recipe: MiniMax's payload for `messages`, in one pass.
+
+    Used by `ChatMiniMax` before sending, by token counting and by the
+    benchmarks. It checks nothing that a partial history breaks; the pre-send
+    checks (`check_payload`) run beside it.
+
+    1. `IGNORED_PARAMS` are dropped, with a warning.
+    2. Body fields the `openai` SDK does not know move into `extra_body`,
+       merged with the model's and the call's (`request_extra_body`).
+    3. `reasoning_effort` is normalized or dropped per model
+       (`thinking.apply_effort_rules`).
+    4. The message dicts get MiniMax's rules (`apply_message_rules`).
+    5. Tools, `tool_choice` and `response_format` get MiniMax's rules
+       (`apply_tool_rules`).
+
+    Args:
+        base: The payload `ChatOpenAI._get_request_payload` built for
+            `messages` (OpenAI-shaped message dicts and parameters); changed
+            in place and returned.
+        messages: The messages the dicts were built from, in order.
+        model: The model name.
+        reasoning_split: `ChatMiniMax.reasoning_split`.
+        extra_body: `ChatMiniMax.extra_body`.
+        call_extra_body: The call's `extra_body`.
+
+    Returns:
+        The payload for `chat.completions.create`, MiniMax's own fields in
+        its `extra_body`.
+
+    Raises:
+        ValueError: For history MiniMax cannot take faithfully (see
+            `apply_message_rules`) and invalid tools (see `apply_tool_rules`).
+    """
+    drop_ignored(base)
+    body = request_extra_body(
+        extra_body, call_extra_body, reasoning_split, lift_body_fields(base)
+    )
+    warn_all(apply_effort_rules(model, base, body))
+    base["extra_body"] = body
+    base["messages"] = apply_message_rules(
+        base["messages"],
+        messages,
+        reasoning_split=bool(body["reasoning_split"]),
+        split_field=reasoning_field(model),
+    )
+    apply_tool_rules(base)
+    return base
+
+
+def wire_body(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body the `openai` SDK sends for `payload` (`extra_body` merged)."""
+    body = {key: value for key, value in payload.items() if key != "extra_body"}
+    body.update(payload.get("extra_body") or {})
+    return body
+
+
+def check_payload(payload: Mapping[str, Any]) -> None:
+    """The pre-send checks: the rules table on the body `payload` sends.
+
+    Raises:
+        ValueError: For the first rule MiniMax would refuse (or ignore),
+            naming the parameter, the value and what is allowed; nothing is
+            sent. Rules whose enforcement the sources dispute warn instead.
+    """
+    warn_all(check_before_sending(wire_body(payload)))

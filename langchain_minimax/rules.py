@@ -31,6 +31,7 @@ from typing import Any, Literal, NamedTuple
 
 from langchain_minimax.model_table import (
     M2_TEMPERATURE,
+    REASONING_EFFORTS,
     THINKING_TYPES,
     MiniMaxModel,
     model_row,
@@ -41,11 +42,19 @@ __all__ = [
     "Request",
     "Rule",
     "Violation",
+    "EFFORT_ALIASES",
     "check_before_sending",
+    "check_settings",
     "emulator_error",
     "estimated_prompt_tokens",
     "violations",
 ]
+
+EFFORT_ALIASES = {"minimal": "low"}
+"""`reasoning_effort` values MiniMax maps to one of its own (suite); the
+request module sends the mapped value."""
+
+_LENGTH_FIELDS = ("max_tokens", "max_completion_tokens")
 
 _DEFAULT_CONTEXT_WINDOW = 204_800
 """The prompt size the emulator accepts for a model outside the table."""
@@ -175,8 +184,14 @@ def _temperature(request: Request) -> Violation | None:
     allowed = request.row.temperature if request.row else M2_TEMPERATURE
     if _number(value) and allowed.allows(value):
         return None
+    hint = (
+        " (for the most deterministic output use a small positive value such as "
+        "0.01; MiniMax recommends 1.0)"
+        if _number(value) and value <= allowed.low
+        else ""
+    )
     name = request.model or "the model"
-    return Violation("temperature", value, f"a number in {allowed} for {name}")
+    return Violation("temperature", value, f"a number in {allowed} for {name}{hint}")
 
 
 def _top_p(request: Request) -> Violation | None:
@@ -187,11 +202,35 @@ def _top_p(request: Request) -> Violation | None:
 
 
 def _max_tokens(request: Request) -> Violation | None:
-    for name in ("max_tokens", "max_completion_tokens"):
+    for name in _LENGTH_FIELDS:
         value = request.body.get(name)
         if value is not None and (type(value) is not int or value < 1):
             return Violation(name, value, "a positive integer")
     return None
+
+
+def _output_limit(request: Request, *, enforced: bool) -> Violation | None:
+    row = request.row
+    if row is None or row.output_limit_enforced is not enforced:
+        return None
+    for name in _LENGTH_FIELDS:
+        value = request.body.get(name)
+        if type(value) is int and value > row.max_output_tokens:
+            note = "" if enforced else " (the largest value MiniMax documents)"
+            return Violation(
+                name,
+                value,
+                f"at most {row.max_output_tokens} for {row.name}{note}",
+            )
+    return None
+
+
+def _enforced_output_limit(request: Request) -> Violation | None:
+    return _output_limit(request, enforced=True)
+
+
+def _disputed_output_limit(request: Request) -> Violation | None:
+    return _output_limit(request, enforced=False)
 
 
 # -- thinking ---------------------------------------------------------------
@@ -227,6 +266,22 @@ def _effort_none(request: Request) -> Violation | None:
         "reasoning_effort",
         "none",
         f"low, medium, high, xhigh or max: {request.model}'s thinking is always on",
+    )
+
+
+def _effort_value(request: Request) -> Violation | None:
+    effort = request.body.get("reasoning_effort")
+    if effort is None or effort in REASONING_EFFORTS or effort in EFFORT_ALIASES:
+        return None
+    hint = (
+        "; to switch thinking off use thinking={'type': 'disabled'} (MiniMax-M3)"
+        if effort == "none"
+        else ""
+    )
+    return Violation(
+        "reasoning_effort",
+        effort,
+        f"one of {', '.join(REASONING_EFFORTS)} ('minimal' is sent as 'low'){hint}",
     )
 
 
@@ -546,8 +601,29 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("top_p_range", "top_p", f"{_MINIMAX_DOCS} (top_p: (0, 1])", _top_p),
     Rule("max_tokens_positive", "max_tokens", _SEEN, _max_tokens),
+    Rule(
+        "output_limit",
+        "max_tokens",
+        f"{_SEEN} (M3: does not support max tokens > 524288)",
+        _enforced_output_limit,
+    ),
+    Rule(
+        "disputed_output_limit",
+        "max_tokens",
+        f"{_MINIMAX_DOCS} (M2.x spec), {_SEEN} (disputed: not seen enforced)",
+        _disputed_output_limit,
+        service_rejects=False,
+        before_sending="warn",
+    ),
     Rule("thinking_type", "thinking", f"{_MINIMAX_DOCS}, {_SUITE}", _thinking),
     Rule("effort_none", "reasoning_effort", _SUITE, _effort_none),
+    Rule(
+        "effort_value",
+        "reasoning_effort",
+        f"{_SUITE} (out-of-enum values are ignored)",
+        _effort_value,
+        service_rejects=False,
+    ),
     Rule("messages_present", "messages", _SEEN, _messages_present),
     Rule("message_role", "messages", f"{_SUITE} (root on M3)", _roles),
     Rule("system_first", "messages", _SEEN, _system_first),
@@ -636,6 +712,26 @@ def emulator_error(
     return None
 
 
+_REQUEST_PARTS = frozenset({"body", "messages", "tools"})
+"""The parameters of rules about a request's content rather than settings."""
+
+
+def check_settings(model: str, settings: Mapping[str, Any]) -> list[str]:
+    """Check a model's settings alone (at construction or `bind`), no messages.
+
+    Args:
+        model: The model name.
+        settings: Request fields such as `temperature`, `thinking`, `n`.
+
+    Returns:
+        Warnings to give (see `check_before_sending`).
+
+    Raises:
+        ValueError: For the first broken rule marked `"raise"`.
+    """
+    return _check({**settings, "model": model}, settings_only=True)
+
+
 def check_before_sending(body: Mapping[str, Any]) -> list[str]:
     """Check a request body before it is sent.
 
@@ -649,8 +745,14 @@ def check_before_sending(body: Mapping[str, Any]) -> list[str]:
         ValueError: For the first broken rule marked `"raise"`, naming the
             parameter, the value and what is allowed.
     """
+    return _check(body, settings_only=False)
+
+
+def _check(body: Mapping[str, Any], *, settings_only: bool) -> list[str]:
     warnings: list[str] = []
     for rule, found in violations(body):
+        if settings_only and rule.parameter in _REQUEST_PARTS:
+            continue
         if rule.before_sending == "raise":
             effect = "reject" if rule.service_rejects else "ignore"
             raise ValueError(f"{found.message} (MiniMax would {effect} it)")

@@ -359,7 +359,7 @@ def count_request(
     apply_tool_rules(tool_payload)
     return request_tokens(
         message_dicts,
-        tool_payload["tools"],
+        tool_payload.get("tools", ()),
         token_ids,
         include_service_prompt=include_service_prompt,
     )

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from langchain_minimax.model_table import model_row
+
 __all__ = ["RecordedRequest", "Reply", "ToolCall", "dumps"]
 
 dumps: Callable[[Any], str] = json.JSONEncoder(
@@ -96,9 +98,10 @@ class Reply:
             `reasoning_content` string beside `reasoning_details` (newer service
             versions); `False` sends only `reasoning_details` (older docs).
         reasoning_details: In split mode, send `reasoning_details`. `None`
-            (default) decides by model: not for MiniMax-M3, whose responses
-            recorded by MiniMax's M3 conformance suite carry
-            `reasoning_content` only, and yes for the other models.
+            (default) decides by model (the model table's
+            `split_reasoning`): not for MiniMax-M3.1-Flash, whose responses
+            recorded by MiniMax's conformance suite carry `reasoning_content`
+            only, and yes for the other models.
         tool_calls_in_finish_chunk: When streaming, send each tool call whole in
             one delta, the last one in the chunk that carries
             `finish_reason: "tool_calls"`.
@@ -231,11 +234,14 @@ class Reply:
         """Whether split reasoning goes out as `reasoning_details` for `model`.
 
         Returns:
-            `reasoning_details` if set, else whether `model` is not MiniMax-M3.
+            `reasoning_details` if set, else whether the model table says the
+            model sends it (every model but MiniMax-M3.1-Flash; unknown
+            models do).
         """
         if self.reasoning_details is not None:
             return self.reasoning_details
-        return model != "MiniMax-M3"
+        row = model_row(model) if isinstance(model, str) else None
+        return row is None or "reasoning_details" in row.split_reasoning
 
     def resolved_finish_reason(self) -> str:
         """Return the `finish_reason` this reply is sent with.

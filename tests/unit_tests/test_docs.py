@@ -171,31 +171,6 @@ def table_rows(path: Path, header: str) -> list[list[str]]:
     return rows
 
 
-def test_model_table_matches_profiles() -> None:
-    from langchain_minimax import ChatMiniMax
-    from langchain_minimax.profiles import (
-        MODELS,
-        reasoning_effort_supported,
-        thinking_types,
-    )
-
-    rows = table_rows(ROOT / "docs" / "models.md", "Model")
-    assert [row[0] for row in rows] == list(MODELS)
-    for name, context, output, image, temperature, thinking, effort in rows:
-        model = ChatMiniMax(model=name, api_key="k")
-        profile = model.profile
-        assert profile is not None
-        assert int(context.replace(",", "")) == profile["max_input_tokens"]
-        assert int(output.replace(",", "")) == profile["max_output_tokens"]
-        assert (image == "yes") == profile["image_inputs"]
-        assert thinking.split(", ") == list(thinking_types(name))
-        assert (effort == "yes") == reasoning_effort_supported(name)
-        expected = str(model.temperature_range)
-        assert temperature.replace("0.0", "0").replace("1.0", "1") == (
-            expected.replace("0.0", "0").replace("1.0", "1")
-        )
-
-
 def _field_name(name: str) -> str:
     from langchain_minimax import ChatMiniMax
 

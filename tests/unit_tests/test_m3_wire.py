@@ -85,8 +85,18 @@ def test_reasoning_effort_reaches_the_body(
     emulator: MiniMaxEmulator, make_model: Any, effort: str
 ) -> None:
     emulator.add_reply(Reply(content="a"))
-    make_model(model="MiniMax-M3", reasoning_effort=effort).invoke("q")
+    make_model(model="MiniMax-M3.1-Flash", reasoning_effort=effort).invoke("q")
     assert _bodies(emulator)[0]["reasoning_effort"] == effort
+
+
+def test_m3_is_told_reasoning_effort_does_not_tune_it(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="a"))
+    model: ChatMiniMax = make_model(model="MiniMax-M3", reasoning_effort="low")
+    with pytest.warns(UserWarning, match="does not change MiniMax-M3's reasoning"):
+        model.invoke("q")
+    assert "reasoning_effort" not in _bodies(emulator)[0]
 
 
 def test_minimal_effort_is_sent_as_low(
@@ -94,7 +104,9 @@ def test_minimal_effort_is_sent_as_low(
 ) -> None:
     emulator.add_reply(Reply(content="a"))
     emulator.add_reply(Reply(content="b"))
-    model: ChatMiniMax = make_model(model="MiniMax-M3", reasoning_effort="minimal")
+    model: ChatMiniMax = make_model(
+        model="MiniMax-M3.1-Flash", reasoning_effort="minimal"
+    )
     model.invoke("q")
     model.invoke("q", extra_body={"reasoning_effort": "minimal"})
     assert [body["reasoning_effort"] for body in _bodies(emulator)] == ["low", "low"]
@@ -141,11 +153,16 @@ BAD_THINKING: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         {"thinking": {"type": "enabled", "budget_tokens": 1024}},
         "'adaptive'.*'disabled'",
     ),
-    "not a dict": ({"model": "MiniMax-M3"}, {"thinking": True}, "is not valid"),
+    "not a dict": ({"model": "MiniMax-M3"}, {"thinking": True}, "is not accepted"),
+    "M3.1-Flash disabled": (
+        {"model": "MiniMax-M3.1-Flash"},
+        {"thinking": {"type": "disabled"}},
+        "MiniMax-M3.1-Flash's thinking cannot be switched off",
+    ),
     "effort typo": (
         {"model": "MiniMax-M3"},
         {"reasoning_effort": "hihg"},
-        r"\['low', 'medium', 'high', 'xhigh', 'max'\]",
+        "one of low, medium, high, xhigh, max",
     ),
     "effort none": (
         {"model": "MiniMax-M3"},
@@ -290,7 +307,7 @@ BAD_VIDEOS: dict[str, tuple[str, dict[str, Any], str]] = {
     "text-only model": (
         "MiniMax-M2.7",
         {"type": "video", "url": VIDEO_URL},
-        "takes text input only",
+        "text only for MiniMax-M2.7",
     ),
     "MOV by MIME type": (
         "MiniMax-M3",
@@ -445,15 +462,15 @@ def test_the_50_mb_cap_counts_decoded_bytes() -> None:
         video_part({"type": "video", "url": url[:-1] + "A"}, "m")
 
 
-# --- MiniMax-M3's reasoning_content --------------------------------------------
+# --- MiniMax-M3.1-Flash's reasoning_content-----------------------------------------
 
 
-def test_m3_answers_with_reasoning_content_only(
+def test_m3_1_flash_answers_with_reasoning_content_only(
     emulator: MiniMaxEmulator, make_model: Any
 ) -> None:
     emulator.add_reply(Reply(reasoning="Think.", content="Done."))
     emulator.add_reply(Reply(reasoning="Think.", content="Done.", chunk_size=2))
-    model: ChatMiniMax = make_model(model="MiniMax-M3")
+    model: ChatMiniMax = make_model(model="MiniMax-M3.1-Flash")
     message = model.invoke("q")
     chunks = list(model.stream("q"))
     total = chunks[0]
@@ -509,11 +526,11 @@ M3_ORIGINS: dict[str, tuple[dict[str, Any], Any]] = {
 
 
 @pytest.mark.parametrize("origin", list(M3_ORIGINS))
-def test_m3_reasoning_goes_back_as_reasoning_content(
+def test_m3_1_flash_reasoning_goes_back_as_reasoning_content(
     emulator: MiniMaxEmulator, make_model: Any, origin: str
 ) -> None:
     model_kwargs, first_turn = M3_ORIGINS[origin]
-    model: ChatMiniMax = make_model(model="MiniMax-M3", **model_kwargs)
+    model: ChatMiniMax = make_model(model="MiniMax-M3.1-Flash", **model_kwargs)
     emulator.add_reply(Reply(reasoning=REASONING, content="391", chunk_size=4))
     emulator.add_reply(Reply(content="ok"))
     first = first_turn(model)
@@ -524,10 +541,10 @@ def test_m3_reasoning_goes_back_as_reasoning_content(
     assert sent["content"] == "391"
 
 
-def test_m3_reasoning_survives_a_langgraph_checkpoint(
+def test_m3_1_flash_reasoning_survives_a_langgraph_checkpoint(
     emulator: MiniMaxEmulator, make_model: Any
 ) -> None:
-    model: ChatMiniMax = make_model(model="MiniMax-M3")
+    model: ChatMiniMax = make_model(model="MiniMax-M3.1-Flash")
 
     def call_model(state: MessagesState) -> dict[str, Any]:
         return {"messages": [model.invoke(state["messages"])]}
@@ -621,7 +638,7 @@ FOREIGN: dict[str, AIMessage] = {
 
 
 @pytest.mark.parametrize("origin", list(FOREIGN))
-@pytest.mark.parametrize("target", ["MiniMax-M3", "MiniMax-M2.7"])
+@pytest.mark.parametrize("target", ["MiniMax-M3.1-Flash", "MiniMax-M2.7"])
 def test_reasoning_from_elsewhere_gets_the_target_models_form(
     emulator: MiniMaxEmulator, make_model: Any, origin: str, target: str
 ) -> None:
@@ -629,7 +646,7 @@ def test_reasoning_from_elsewhere_gets_the_target_models_form(
     history = [HumanMessage("q"), FOREIGN[origin], HumanMessage("and?")]
     make_model(model=target).invoke(history)
     sent = emulator.requests[0].messages[1]
-    if target == "MiniMax-M3":
+    if target == "MiniMax-M3.1-Flash":
         assert sent["reasoning_content"] == REASONING
         assert "reasoning_details" not in sent
     else:
@@ -719,7 +736,7 @@ def test_each_minimax_form_goes_back_as_it_came_whatever_the_target(
     emulator.add_reply(Reply(reasoning=REASONING, content="m2"))
     emulator.add_reply(Reply(content="ok"))
     emulator.add_reply(Reply(content="ok"))
-    from_m3 = make_model(model="MiniMax-M3").invoke("q")
+    from_m3 = make_model(model="MiniMax-M3.1-Flash").invoke("q")
     from_m2 = make_model(model="MiniMax-M2").invoke("q")
     history = [
         HumanMessage("q"),
@@ -729,7 +746,7 @@ def test_each_minimax_form_goes_back_as_it_came_whatever_the_target(
         HumanMessage("?"),
     ]
     make_model(model="MiniMax-M2").invoke(history)
-    make_model(model="MiniMax-M3").invoke(history)
+    make_model(model="MiniMax-M3.1-Flash").invoke(history)
     for request in emulator.requests[2:]:
         sent_m3, sent_m2 = request.messages[1], request.messages[3]
         assert sent_m3["reasoning_content"] == REASONING

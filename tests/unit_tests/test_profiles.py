@@ -24,7 +24,11 @@ EXPECTED = {
     "MiniMax-M2.7",
     "MiniMax-M2.7-highspeed",
     "MiniMax-M3",
+    "MiniMax-M3.1-Flash",
+    "MiniMax-M3.1-Flash-Preview",
 }
+M3_FAMILY = {"MiniMax-M3", "MiniMax-M3.1-Flash", "MiniMax-M3.1-Flash-Preview"}
+M2_OUTPUT = {"MiniMax-M2": 128_000, "MiniMax-M2-Stable": 128_000}
 
 
 def test_every_documented_model_has_a_row() -> None:
@@ -41,12 +45,13 @@ def test_profile_keys_are_standard_and_consistent(name: str) -> None:
     assert profile is not None
     assert profile["reasoning_output"] is True
     assert profile["tool_calling"] is True
-    assert profile["image_inputs"] is (name == "MiniMax-M3")
-    assert profile["max_input_tokens"] == (
-        1_048_576 if name == "MiniMax-M3" else 204_800
-    )
+    assert profile["image_inputs"] is (name in M3_FAMILY)
+    assert profile["video_inputs"] is (name in M3_FAMILY)
+    # MiniMax's docs: 1,000,000; a live probe saw 1,048,576 rejected.
+    assert profile["max_input_tokens"] == (1_000_000 if name in M3_FAMILY else 204_800)
+    # The hard maximum, not the recommended value.
     assert profile["max_output_tokens"] == (
-        524_288 if name == "MiniMax-M3" else 128_000
+        524_288 if name in M3_FAMILY else M2_OUTPUT.get(name, 204_800)
     )
 
 
