@@ -696,7 +696,7 @@ def test_several_reasoning_blocks_go_back_as_one_text(
         response_metadata={"model_provider": "openai"},
     )
     emulator.add_reply(Reply(content="ok"))
-    make_model(model="MiniMax-M3").invoke(
+    make_model(model="MiniMax-M3.1-Flash").invoke(
         [HumanMessage("q"), message, HumanMessage("?")]
     )
     assert emulator.requests[0].messages[1]["reasoning_content"] == "First.\n\nSecond."
@@ -720,7 +720,7 @@ def test_tool_calls_of_another_provider_go_back_with_its_reasoning(
         ToolMessage("391", tool_call_id="toolu_1"),
     ]
     emulator.add_reply(Reply(content="391"))
-    make_model(model="MiniMax-M3").invoke(history)
+    make_model(model="MiniMax-M3.1-Flash").invoke(history)
     [body] = _bodies(emulator)
     sent = body["messages"][1]
     assert sent["reasoning_content"] == REASONING
