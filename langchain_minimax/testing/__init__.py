@@ -37,8 +37,9 @@ Example:
 
 A `ChatMiniMax` model is pointed at the emulator the same way, with the
 emulator's `base_url` and `api_key`. Failures are scripted with one type per
-kind: `HTTPError`, `InBodyError`, `CutStream`, `MalformedJSON`,
-`NoFinishReason`, `StalledStream` and `SlowResponse` (see `Fault`). In pytest,
+kind: `HTTPError`, `InBodyError`, `RawAnswer`, `CutStream`, `MalformedJSON`,
+`NoFinishReason`, `StalledStream`, `SlowResponse`, `KeepAlive`,
+`DrippedStream`, `InvalidUTF8` and `DeepJSON` (see `Fault`). In pytest,
 the `minimax_emulator` fixture (module `pytest_plugin`, registered when the
 package is installed) gives each test a running emulator and a model factory.
 
@@ -55,12 +56,17 @@ from langchain_minimax.testing._emulator import (
 )
 from langchain_minimax.testing._faults import (
     CutStream,
+    DeepJSON,
+    DrippedStream,
     ErrorFault,
     Fault,
     HTTPError,
     InBodyError,
+    InvalidUTF8,
+    KeepAlive,
     MalformedJSON,
     NoFinishReason,
+    RawAnswer,
     SlowResponse,
     StalledStream,
 )
@@ -73,13 +79,18 @@ __all__ = [
     "DEFAULT_REASONING",
     "KNOWN_MODELS",
     "CutStream",
+    "DeepJSON",
+    "DrippedStream",
     "ErrorFault",
     "Fault",
     "HTTPError",
     "InBodyError",
+    "InvalidUTF8",
+    "KeepAlive",
     "MalformedJSON",
     "MiniMaxEmulator",
     "NoFinishReason",
+    "RawAnswer",
     "RecordedRequest",
     "Reply",
     "Responder",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import errno
 import ipaddress
+import itertools
 import json
+import re
 import threading
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from langchain_minimax.testing._exchange import (
@@ -19,17 +21,23 @@ from langchain_minimax.testing._exchange import (
     Request,
     error_answer,
     events,
+    gzipped,
     hex_id,
     json_answer,
 )
 from langchain_minimax.testing._faults import (
     CutStream,
+    DeepJSON,
+    DrippedStream,
     ErrorFault,
     Fault,
     HTTPError,
     InBodyError,
+    InvalidUTF8,
+    KeepAlive,
     MalformedJSON,
     NoFinishReason,
+    RawAnswer,
     StalledStream,
 )
 from langchain_minimax.testing._render import (
@@ -67,6 +75,8 @@ _AUTH_MESSAGE = (
 )
 _MALFORMED_BODY = b'{"id": "x", "choices": ['
 _MALFORMED_EVENT = b"data: {not json\n\n"
+_KEEP_ALIVE = b": keep-alive\n\n"
+_STRING_VALUE = re.compile(rb'":\s*"')
 
 
 def default_responder(request_body: dict[str, Any]) -> Reply:
@@ -416,11 +426,26 @@ class MiniMaxEmulator:
             return error_answer(401, "authorized_error", _AUTH_MESSAGE)
 
         fault = self._pop_fault()
+        answer = self._answer_with(fault, parsed, unparsable, body, record)
+        return gzipped(answer) if fault is not None and fault.gzip else answer
+
+    def _answer_with(
+        self,
+        fault: Fault | None,
+        parsed: object,
+        unparsable: str | None,
+        body: dict[str, Any] | None,
+        record: Callable[[int], None],
+    ) -> Answer:
+        """The answer to an authorized request, with the fault taken for it."""
         extra = fault.headers if fault is not None else {}
         delay = fault.delay if fault is not None else 0.0
         stream = body is not None and body.get("stream") is True
         if isinstance(fault, (HTTPError, InBodyError)):
             return _fault_answer(fault, body, stream, record)
+        if isinstance(fault, RawAnswer):
+            record(fault.status)
+            return _raw_answer(fault)
 
         if unparsable is not None:
             error: str | None = f"invalid params, {unparsable} (2013)"
@@ -438,6 +463,9 @@ class MiniMaxEmulator:
         if isinstance(fault, MalformedJSON) and not stream:
             record(200)
             return Answer(200, extra, _MALFORMED_BODY, delay=delay)
+        if isinstance(fault, DeepJSON) and not stream:
+            record(200)
+            return Answer(200, extra, _deep_json(fault.depth), delay=delay)
 
         try:
             reply = self._reply_for(body)
@@ -464,6 +492,8 @@ class MiniMaxEmulator:
                 finish=finish,
             )
             data = dumps(completion).encode("utf-8")
+            if isinstance(fault, InvalidUTF8):
+                data = _with_invalid_utf8(data)
             if cut is None:
                 return Answer(200, extra, data, delay=delay)
             half = data[: len(data) // 2]
@@ -480,14 +510,29 @@ class MiniMaxEmulator:
             finish=finish,
         )
         malformed = _MALFORMED_EVENT if isinstance(fault, MalformedJSON) else b""
+        framed: Iterable[bytes] = events(chunks, after_first=malformed, limit=cut)
+        event_delay = fault.chunk_delay if isinstance(fault, StalledStream) else 0.0
+        frame_bytes, frame_delay = reply.frame_bytes, 0.0
+        if isinstance(fault, KeepAlive):
+            framed = _with_keep_alives(framed, fault)
+            event_delay = fault.interval
+        elif isinstance(fault, DrippedStream):
+            frame_bytes, frame_delay = 1, fault.byte_delay
+        elif isinstance(fault, InvalidUTF8):
+            framed = _first_changed(framed, _with_invalid_utf8)
+        elif isinstance(fault, DeepJSON):
+            framed = itertools.chain(
+                [b"data: " + _deep_json(fault.depth) + b"\n\n"], framed
+            )
         return Answer(
             200,
             extra,
-            events=events(chunks, after_first=malformed, limit=cut),
+            events=framed,
             trailer=DONE_EVENT if reply.done_marker and cut is None else b"",
             delay=delay,
-            event_delay=fault.chunk_delay if isinstance(fault, StalledStream) else 0.0,
-            frame_bytes=reply.frame_bytes,
+            event_delay=event_delay,
+            frame_bytes=frame_bytes,
+            frame_delay=frame_delay,
             cut=cut is not None,
         )
 
@@ -576,6 +621,49 @@ def _json_problem(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8"
     return str(exc)
+
+
+def _raw_answer(fault: RawAnswer) -> Answer:
+    """Answer with a `RawAnswer`'s bytes as given."""
+    default = "application/json" if fault.events is None else "text/event-stream"
+    headers = {"Content-Type": fault.content_type or default, **fault.headers}
+    return Answer(
+        fault.status,
+        headers,
+        fault.body,
+        events=list(fault.events) if fault.events is not None else None,
+        delay=fault.delay,
+        close_delimited=fault.close_delimited,
+    )
+
+
+def _deep_json(depth: int) -> bytes:
+    """`{"choices": [[[...]]]}`, `depth` lists deep."""
+    return b'{"choices": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def _with_invalid_utf8(data: bytes) -> bytes:
+    """`data` with the byte 0xFF at the start of its first JSON string value."""
+    match = _STRING_VALUE.search(data)
+    if match is None:
+        return data + b"\xff"
+    return data[: match.end()] + b"\xff" + data[match.end() :]
+
+
+def _first_changed(
+    framed: Iterable[bytes], change: Callable[[bytes], bytes]
+) -> Iterator[bytes]:
+    """The events, the first one passed through `change`."""
+    for count, event in enumerate(framed):
+        yield change(event) if count == 0 else event
+
+
+def _with_keep_alives(framed: Iterable[bytes], fault: KeepAlive) -> Iterator[bytes]:
+    """The events with `fault.count` keep-alive comments after `after_chunks`."""
+    for count, event in enumerate(framed):
+        if count == fault.after_chunks:
+            yield from [_KEEP_ALIVE] * fault.count
+        yield event
 
 
 def _fault_answer(

@@ -8,7 +8,10 @@ socket, and writes the returned `Answer`'s bytes as its delivery fields say
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import os
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -21,6 +24,7 @@ __all__ = [
     "Request",
     "error_answer",
     "events",
+    "gzipped",
     "hex_id",
     "json_answer",
 ]
@@ -67,10 +71,14 @@ class Answer:
         event_delay: Seconds to wait before every event after the first.
         frame_bytes: Write a stream in socket writes (and HTTP chunks) of this
             many bytes; `None` batches whole events.
+        frame_delay: Seconds to wait before every frame after the first (with
+            `frame_bytes`: bytes dripped slowly).
         content_length: The `Content-Length` to declare when it is not
             `len(body)` (a body cut short).
         cut: Drop the connection after what was sent, without ending the
             body or stream properly.
+        close_delimited: Declare no length and no chunked encoding: the body
+            or stream ends when the connection closes.
     """
 
     status: int
@@ -81,8 +89,44 @@ class Answer:
     delay: float = 0.0
     event_delay: float = 0.0
     frame_bytes: int | None = None
+    frame_delay: float = 0.0
     content_length: int | None = None
     cut: bool = False
+    close_delimited: bool = False
+
+
+def gzipped(answer: Answer) -> Answer:
+    """The same answer compressed with gzip (`Content-Encoding: gzip`).
+
+    A body is compressed as a whole; events lazily as one gzip stream, flushed
+    after each event so that each still arrives on its own, the trailer
+    (unless the answer is cut) and the gzip end included.
+
+    Args:
+        answer: The answer to compress.
+
+    Returns:
+        The compressed answer.
+    """
+    headers = {**answer.headers, "Content-Encoding": "gzip"}
+    if answer.events is None:
+        return dataclasses.replace(
+            answer,
+            headers=headers,
+            body=gzip.compress(answer.body),
+            content_length=None,
+        )
+
+    def compressed(events: Iterable[bytes]) -> Iterator[bytes]:
+        packer = zlib.compressobj(wbits=31)
+        for event in events:
+            yield packer.compress(event) + packer.flush(zlib.Z_SYNC_FLUSH)
+        if not answer.cut:
+            yield packer.compress(answer.trailer) + packer.flush()
+
+    return dataclasses.replace(
+        answer, headers=headers, events=compressed(answer.events), trailer=b""
+    )
 
 
 def hex_id() -> str:

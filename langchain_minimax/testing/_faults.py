@@ -1,9 +1,11 @@
 """The failures the emulator can inject, one small type per kind.
 
-Two kinds replace the answer with an error (`HTTPError`, `InBodyError`); the
-others damage or slow down a normal answer (`CutStream`, `MalformedJSON`,
-`NoFinishReason`, `StalledStream`, `SlowResponse`). Every kind accepts the
-fields all faults share, as keywords: `delay`, `headers` and `times`.
+Two kinds replace the answer with an error (`HTTPError`, `InBodyError`) and
+one with exact bytes (`RawAnswer`); the others damage or slow down a normal
+answer (`CutStream`, `MalformedJSON`, `NoFinishReason`, `StalledStream`,
+`SlowResponse`, `KeepAlive`, `DrippedStream`, `InvalidUTF8`, `DeepJSON`).
+Every kind accepts the fields all faults share, as keywords: `delay`,
+`headers`, `times` and `gzip`.
 
 Error codes and messages follow MiniMax's error-code table
 (https://platform.minimax.io/docs/api-reference/errorcode).
@@ -15,12 +17,17 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "CutStream",
+    "DeepJSON",
+    "DrippedStream",
     "ErrorFault",
     "Fault",
     "HTTPError",
     "InBodyError",
+    "InvalidUTF8",
+    "KeepAlive",
     "MalformedJSON",
     "NoFinishReason",
+    "RawAnswer",
     "SlowResponse",
     "StalledStream",
 ]
@@ -68,6 +75,9 @@ class Fault:
             (default 0).
         headers: Extra HTTP response headers (default none).
         times: How many requests the fault applies to (default 1).
+        gzip: Compress the response with gzip (`Content-Encoding: gzip`): a
+            body as a whole, a stream as one gzip stream flushed after each
+            event (default False).
 
     Raises:
         TypeError: When `Fault` itself is instantiated.
@@ -77,13 +87,15 @@ class Fault:
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
+    gzip: bool = False
 
     def __post_init__(self) -> None:
         if type(self) is Fault:
             msg = (
                 "Fault is the base of the fault kinds: use HTTPError, "
-                "InBodyError, CutStream, MalformedJSON, NoFinishReason, "
-                "StalledStream or SlowResponse."
+                "InBodyError, RawAnswer, CutStream, MalformedJSON, "
+                "NoFinishReason, StalledStream, SlowResponse, KeepAlive, "
+                "DrippedStream, InvalidUTF8 or DeepJSON."
             )
             raise TypeError(msg)
         if self.times < 1:
@@ -300,6 +312,143 @@ class SlowResponse(Fault):
         super().__post_init__()
         if self.delay == 0 and not self.headers:
             _fail(self, "give a delay or headers (with neither it changes nothing)")
+
+
+@dataclass
+class KeepAlive(Fault):
+    """Send SSE keep-alive comments (`: keep-alive`) in the next stream.
+
+    `count` comment events come after `after_chunks` chunks of the reply, as
+    gateways send them while a model is silent; every event after the first,
+    comments included, comes `interval` seconds after the one before. A
+    non-streaming request gets the reply normally.
+
+    Attributes:
+        count: How many comments (1 or more).
+        interval: Seconds between events, more than 0.
+        after_chunks: Chunks sent before the comments (0 or more).
+
+    Raises:
+        ValueError: For a `count` below 1, an `interval` of 0 or less, or a
+            negative `after_chunks`.
+
+    Example:
+        ```python
+        from langchain_minimax.testing import KeepAlive
+
+        KeepAlive(count=20, interval=0.1)
+        ```
+    """
+
+    count: int = 10
+    interval: float = 0.1
+    after_chunks: int = 0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.count < 1:
+            _fail(self, f"count={self.count!r} must be at least 1")
+        if self.interval <= 0:
+            _fail(self, f"interval={self.interval!r} must be more than 0")
+        if self.after_chunks < 0:
+            _fail(self, f"after_chunks={self.after_chunks!r} must not be negative")
+
+
+@dataclass
+class DrippedStream(Fault):
+    """Stream the next reply one byte at a time, `byte_delay` seconds apart.
+
+    Every byte restarts a client's read timeout, so only a deadline bounds
+    the wait. A non-streaming request gets the reply normally.
+
+    Attributes:
+        byte_delay: Seconds between bytes, more than 0.
+
+    Raises:
+        ValueError: For a `byte_delay` of 0 or less.
+
+    Example:
+        ```python
+        from langchain_minimax.testing import DrippedStream
+
+        DrippedStream(byte_delay=0.01)
+        ```
+    """
+
+    byte_delay: float = 0.01
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.byte_delay <= 0:
+            _fail(self, f"byte_delay={self.byte_delay!r} must be more than 0")
+
+
+@dataclass
+class InvalidUTF8(Fault):
+    """Put a byte that is not UTF-8 (0xFF) into the next answer.
+
+    It goes into the body's first string value (non-streaming) or into the
+    first event's first string value (streaming); the rest is as usual.
+    """
+
+
+@dataclass
+class DeepJSON(Fault):
+    """Answer with JSON nested `depth` levels deep.
+
+    The body (non-streaming) or the first event (streaming; the reply's
+    events follow) is `{"choices": [[[...]]]}`, valid JSON that a recursive
+    parser cannot read. No reply is consumed for a non-streaming request.
+
+    Attributes:
+        depth: How many lists are nested, 1 or more.
+
+    Raises:
+        ValueError: For a `depth` below 1.
+    """
+
+    depth: int = 100_000
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.depth < 1:
+            _fail(self, f"depth={self.depth!r} must be at least 1")
+
+
+@dataclass
+class RawAnswer(Fault):
+    r"""Answer with exactly these bytes, instead of the model (for hostile bytes).
+
+    No reply is consumed and the request is not validated.
+
+    Attributes:
+        status: The HTTP status (default 200).
+        body: The body, sent as given, when `events` is `None`.
+        events: Server-sent events in wire form (`b"data: ...\n\n"`), sent as
+            given, one socket write each; `None` for a body.
+        content_type: The `Content-Type`; empty means `application/json` for
+            a body and `text/event-stream` for events.
+        close_delimited: Send no `Content-Length` and no chunked encoding:
+            the body (or stream) ends when the server closes the connection.
+
+    Example:
+        ```python
+        from langchain_minimax.testing import RawAnswer
+
+        RawAnswer(body=b'{"id": "\xff"}', close_delimited=True)
+        ```
+    """
+
+    status: int = 200
+    body: bytes = b""
+    events: list[bytes] | None = None
+    content_type: str = ""
+    close_delimited: bool = False
+
+    @property
+    def replaces_answer(self) -> bool:
+        """True: the bytes are the answer."""
+        return True
 
 
 ErrorFault = HTTPError | InBodyError

@@ -107,7 +107,8 @@ class _StreamWriter:
 
     With `frame_bytes`, every event is written at once, in pieces of that
     many bytes (the last one shorter), each its own socket write and, on
-    HTTP/1.1, its own HTTP chunk.
+    HTTP/1.1, its own HTTP chunk; `frame_delay` seconds before each piece
+    after the first.
     """
 
     def __init__(
@@ -116,11 +117,13 @@ class _StreamWriter:
         head: bytes,
         chunked: bool,
         frame_bytes: int | None = None,
+        frame_delay: float = 0.0,
     ) -> None:
         self._write = write
         self._head = head
         self._chunked = chunked
         self._frame_bytes = frame_bytes
+        self._frame_delay = frame_delay
         self._buffer: list[bytes] = []
         self._size = 0
 
@@ -142,6 +145,8 @@ class _StreamWriter:
             if self._chunked and frame:
                 frame = b"%x\r\n%b\r\n" % (len(frame), frame)
             if self._head or frame:
+                if self._frame_delay and not self._head:
+                    time.sleep(self._frame_delay)
                 self._write(self._head + frame)
                 self._head = b""
 
@@ -192,18 +197,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         *,
         content_type: str = "application/json; charset=utf-8",
         length: int | None = None,
+        close_delimited: bool = False,
     ) -> None:
-        headers = {
-            "Content-Type": content_type,
-            "Content-Length": str(len(data) if length is None else length),
-        }
+        headers = {"Content-Type": content_type}
+        if close_delimited:
+            self.close_connection = True
+        else:
+            headers["Content-Length"] = str(len(data) if length is None else length)
         headers.update(extra)
         self.wfile.write(self._head(status, headers) + data)
 
-    def _stream_writer(
-        self, status: int, extra: Mapping[str, str], frame_bytes: int | None
-    ) -> _StreamWriter:
-        chunked = self.request_version != "HTTP/1.0"
+    def _stream_writer(self, answer: Answer) -> _StreamWriter:
+        extra = answer.headers
+        chunked = self.request_version != "HTTP/1.0" and not answer.close_delimited
         headers = {"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
         if chunked:
             headers["Transfer-Encoding"] = "chunked"
@@ -211,7 +217,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         headers.update(extra)
         return _StreamWriter(
-            self.wfile.write, self._head(status, headers), chunked, frame_bytes
+            self.wfile.write,
+            self._head(answer.status, headers),
+            chunked,
+            answer.frame_bytes,
+            answer.frame_delay,
         )
 
     def _cut(self) -> None:
@@ -322,11 +332,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 answer.body,
                 answer.headers,
                 length=answer.content_length,
+                close_delimited=answer.close_delimited,
             )
             if answer.cut:
                 self._cut()
             return
-        writer = self._stream_writer(answer.status, answer.headers, answer.frame_bytes)
+        writer = self._stream_writer(answer)
         for count, event in enumerate(answer.events):
             if count and answer.event_delay:
                 writer.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import gzip
 import http.client
 import json
 import re
@@ -23,12 +24,17 @@ from langchain_minimax.testing import (
     DEFAULT_CONTENT,
     DEFAULT_REASONING,
     CutStream,
+    DeepJSON,
+    DrippedStream,
     ErrorFault,
     HTTPError,
     InBodyError,
+    InvalidUTF8,
+    KeepAlive,
     MalformedJSON,
     MiniMaxEmulator,
     NoFinishReason,
+    RawAnswer,
     RecordedRequest,
     Reply,
     SlowResponse,
@@ -1701,3 +1707,103 @@ def test_streamed_answers_carry_their_delivery_faults() -> None:
     assert stalled.trailer == b"data: [DONE]\n\n"
     assert stalled.events is not None
     assert all(event.startswith(b"data: {") for event in stalled.events)
+
+
+# --- hostile bytes: keep-alives, drips, encodings, raw answers ---
+
+
+def _raw_exchange(
+    emu: MiniMaxEmulator, body: dict[str, Any]
+) -> tuple[http.client.HTTPResponse, bytes]:
+    """One request over http.client; the response (headers) and its raw body."""
+    connection = http.client.HTTPConnection("127.0.0.1", emu.port, timeout=20)
+    try:
+        connection.request(
+            "POST",
+            "/v1/chat/completions",
+            body=json.dumps(body),
+            headers={"Authorization": f"Bearer {KEY}"},
+        )
+        response = connection.getresponse()
+        return response, response.read()
+    finally:
+        connection.close()
+
+
+def test_fault_keep_alive_comments_come_before_the_data(emu: MiniMaxEmulator) -> None:
+    emu.add_reply(Reply(content="0123456789", chunk_size=5))
+    emu.add_fault(KeepAlive(count=3, interval=0.01, after_chunks=1))
+    events = post(emu, chat(stream=True)).data.decode().split("\n\n")[:-1]
+    assert events[1:4] == [": keep-alive"] * 3
+    data = [json.loads(event[6:]) for event in events if event.startswith("data: {")]
+    assert joined(data, "content") == "0123456789"
+    assert events[-1] == "data: [DONE]"
+
+
+def test_fault_dripped_stream_sends_every_byte_alone(emu: MiniMaxEmulator) -> None:
+    emu.add_reply(Reply(content="hi"))
+    emu.add_fault(DrippedStream(byte_delay=0.001))
+    connection = _open(emu, chat(stream=True), timeout=20)
+    try:
+        response = connection.getresponse()
+        # Every read returns what has arrived: a single byte while dripping.
+        first = [response.read1(65536) for _ in range(5)]
+        rest = response.read()
+    finally:
+        connection.close()
+    assert [len(piece) for piece in first] == [1] * 5
+    assert (b"".join(first) + rest).endswith(b"data: [DONE]\n\n")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_fault_invalid_utf8(emu: MiniMaxEmulator, stream: bool) -> None:
+    emu.add_reply("fine")
+    emu.add_fault(InvalidUTF8())
+    _, data = _raw_exchange(emu, chat(stream=stream))
+    first = data.split(b"\n\n")[0] if stream else data
+    assert b"\xff" in first
+    with pytest.raises(UnicodeDecodeError):
+        first.decode("utf-8")
+    assert (b"[DONE]" if stream else b"fine") in data
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_fault_deep_json(emu: MiniMaxEmulator, stream: bool) -> None:
+    emu.add_reply("after")
+    emu.add_fault(DeepJSON(depth=5000))
+    _, data = _raw_exchange(emu, chat(stream=stream))
+    deep = b'{"choices": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    if stream:
+        assert data.startswith(b"data: " + deep + b"\n\n")
+        assert b"after" in data
+    else:
+        assert data == deep
+        assert emu.pending_replies == 1
+
+
+def test_fault_raw_answer_close_delimited(emu: MiniMaxEmulator) -> None:
+    emu.add_fault(RawAnswer(body=b'{"id": "x\xe2\x82', close_delimited=True))
+    response, data = _raw_exchange(emu, chat())
+    assert data == b'{"id": "x\xe2\x82'
+    assert response.getheader("Content-Length") is None
+    assert response.getheader("Transfer-Encoding") is None
+    emu.add_fault(RawAnswer(events=[b"data: 1\n\n", b": c\n\n"], status=503))
+    response, data = _raw_exchange(emu, chat(stream=True))
+    assert (response.status, data) == (503, b"data: 1\n\n: c\n\n")
+    assert response.getheader("Content-Type") == "text/event-stream"
+    assert [request.response_status for request in emu.requests] == [200, 503]
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_fault_gzip_encodes_the_answer(emu: MiniMaxEmulator, stream: bool) -> None:
+    emu.add_replies([Reply(content="same answer", chunk_size=20)] * 2)
+    emu.add_fault(InBodyError(code=1002, gzip=True))
+    emu.add_fault(NoFinishReason(gzip=True))
+    response, data = _raw_exchange(emu, chat(stream=stream))
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert b'"status_code":1002' in gzip.decompress(data)
+    response, data = _raw_exchange(emu, chat(stream=stream))
+    plain = gzip.decompress(data)
+    assert b"same answer" in plain
+    if stream:
+        assert plain.endswith(b"data: [DONE]\n\n")

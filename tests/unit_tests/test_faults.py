@@ -12,11 +12,16 @@ import pytest
 
 from langchain_minimax.testing import (
     CutStream,
+    DeepJSON,
+    DrippedStream,
     Fault,
     HTTPError,
     InBodyError,
+    InvalidUTF8,
+    KeepAlive,
     MalformedJSON,
     NoFinishReason,
+    RawAnswer,
     SlowResponse,
     StalledStream,
 )
@@ -29,11 +34,18 @@ KINDS: list[type[Fault]] = [
     NoFinishReason,
     StalledStream,
     SlowResponse,
+    KeepAlive,
+    DrippedStream,
+    InvalidUTF8,
+    DeepJSON,
+    RawAnswer,
 ]
 
 
 def test_the_base_class_is_not_a_fault_kind() -> None:
-    with pytest.raises(TypeError, match="use HTTPError, InBodyError, CutStream"):
+    with pytest.raises(
+        TypeError, match="use HTTPError, InBodyError, RawAnswer, CutStream"
+    ):
         Fault()
 
 
@@ -81,6 +93,11 @@ def test_a_field_of_another_kind_is_rejected(kind: type[Fault], field: str) -> N
         (lambda: SlowResponse(), "SlowResponse: give a delay or headers"),
         (lambda: MalformedJSON(times=0), "MalformedJSON: times=0 must be at least 1"),
         (lambda: NoFinishReason(delay=-1), "NoFinishReason: delay=-1 must not be"),
+        (lambda: KeepAlive(count=0), "KeepAlive: count=0 must be at least 1"),
+        (lambda: KeepAlive(interval=0), "KeepAlive: interval=0 must be more than"),
+        (lambda: KeepAlive(after_chunks=-1), "KeepAlive: after_chunks=-1 must not"),
+        (lambda: DrippedStream(byte_delay=0), "DrippedStream: byte_delay=0 must"),
+        (lambda: DeepJSON(depth=0), "DeepJSON: depth=0 must be at least 1"),
     ],
 )
 def test_invalid_values_raise_naming_the_kind_and_field(
@@ -92,9 +109,14 @@ def test_invalid_values_raise_naming_the_kind_and_field(
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_takes_the_shared_fields(kind: type[Fault]) -> None:
-    fault = kind(delay=0.5, headers={"X-Test": "1"}, times=3)
-    assert (fault.delay, fault.headers, fault.times) == (0.5, {"X-Test": "1"}, 3)
-    assert fault.replaces_answer is (kind in (HTTPError, InBodyError))
+    fault = kind(delay=0.5, headers={"X-Test": "1"}, times=3, gzip=True)
+    assert (fault.delay, fault.headers, fault.times, fault.gzip) == (
+        0.5,
+        {"X-Test": "1"},
+        3,
+        True,
+    )
+    assert fault.replaces_answer is (kind in (HTTPError, InBodyError, RawAnswer))
 
 
 def test_http_error_derives_type_and_message() -> None:
