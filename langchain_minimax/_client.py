@@ -19,8 +19,9 @@ A chat-completion body or stream event that is not a JSON object raises
 so does a body or event that is not JSON at all (the SDK would raise
 `json.JSONDecodeError`).
 
-Error bodies are read as soon as they arrive so the retry decision can see the
-code; a stream that is fine is passed on as it came, its first event included.
+Bodies are read (decoded, within caps) as soon as they arrive so the retry
+decision can see the code; a stream is read up to its first event, gzip-encoded
+or not, and then passed on decoded (`_response_bytes`).
 
 Every error the client raises about MiniMax is the package's own: its status
 errors are built by `_raising.status_error_of`, a connection error or
@@ -43,9 +44,7 @@ with pydantic's strict validator, which is much faster than the SDK's own
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
@@ -54,21 +53,15 @@ from pydantic import ValidationError
 from typing_extensions import Self
 
 from langchain_minimax._failures import (
-    failure_response,
-    first_event_data,
-    read_failure_bytes,
-    reported_failure,
     should_retry,
 )
 from langchain_minimax._raising import (
     check_chunk_failure,
-    first_event_timeout,
     raising_typed,
-    request_context,
-    reraise,
     status_error_of,
     typed_stream_cls,
 )
+from langchain_minimax._response_bytes import achecked_response, checked_response
 from langchain_minimax._response_shape import check_parsed
 from langchain_minimax._upstream import (
     ClientHooks,
@@ -93,140 +86,6 @@ if TYPE_CHECKING:
     from openai.resources.chat.completions import AsyncCompletions, Completions
 
 _T = TypeVar("_T")
-
-_PEEK_LIMIT = 64 * 1024
-"""Stop looking for a failure in a stream's first event after this many bytes."""
-
-
-def _peekable_stream(response: httpx.Response) -> bool:
-    """Whether `send_request` peeks at the response's first event."""
-    content_type = response.headers.get("content-type", "")
-    encoding = response.headers.get("content-encoding", "identity")
-    return (
-        not response.is_error
-        and content_type.startswith("text/event-stream")
-        and encoding == "identity"
-    )
-
-
-def _is_json(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "").split(";")[0]
-    return content_type.endswith("json")
-
-
-def _to_read(response: httpx.Response) -> bool:
-    """Whether `send_request` reads the response's body before handing it on."""
-    return response.is_error or _is_json(response)
-
-
-def _checked_body(response: httpx.Response) -> httpx.Response:
-    """The response, or its error response if its JSON body reports a failure.
-
-    Args:
-        response: A response, its body read if `_to_read`.
-
-    Returns:
-        The response as it came, except for an HTTP 200 whose JSON body reports
-        a failure: then the equivalent error response (`failure_response`).
-
-    Raises:
-        MiniMaxResponseError: For an HTTP 200 whose JSON body does not parse.
-    """
-    if response.is_error or not _is_json(response):
-        return response
-    try:
-        failure = reported_failure(response, json_body=True)
-    except json.JSONDecodeError as error:
-        reraise(error, request_context(response.request))
-    if failure is None:
-        return response
-    return failure_response(response, failure, response.content)
-
-
-def _failure_in_stream(response: httpx.Response, head: bytes) -> httpx.Response | None:
-    """The error response for a stream whose first event reports a failure."""
-    data = first_event_data(head)
-    failure = read_failure_bytes(data) if data is not None else None
-    if data is None or failure is None:
-        return None
-    return failure_response(response, failure, data)
-
-
-def _checked_stream(response: httpx.Response) -> httpx.Response:
-    """The stream, or its error response if its first event reports a failure."""
-    if response.is_stream_consumed:
-        # Read in full already, e.g. by a mock or recording transport.
-        return _failure_in_stream(response, response.content) or response
-    raw = response.iter_raw()
-    head = b""
-    for piece in raw:
-        head += piece
-        if first_event_data(head) is not None or len(head) > _PEEK_LIMIT:
-            break
-    failed = _failure_in_stream(response, head)
-    if failed is not None:
-        response.close()
-        return failed
-
-    def replay() -> Iterator[bytes]:
-        # The `finally` also runs when a reader stops early and drops the
-        # response: closing the replayed response does not reach this generator.
-        try:
-            yield head
-            yield from raw
-        finally:
-            response.close()
-
-    return type(response)(
-        response.status_code,
-        headers=response.headers,
-        content=replay(),
-        request=response.request,
-        extensions=response.extensions,
-    )
-
-
-async def _achecked_stream(
-    response: httpx.Response, chunk_timeout: float | None
-) -> httpx.Response:
-    """The async counterpart of `_checked_stream`.
-
-    Waiting for the first event, it honours `stream_chunk_timeout` as
-    langchain-openai does for every later chunk.
-    """
-    if response.is_stream_consumed:
-        # Read in full already, e.g. by a mock or recording transport.
-        return _failure_in_stream(response, response.content) or response
-    raw = response.aiter_raw()
-    head = b""
-    while first_event_data(head) is None and len(head) <= _PEEK_LIMIT:
-        try:
-            head += await asyncio.wait_for(raw.__anext__(), chunk_timeout or None)
-        except StopAsyncIteration:
-            break
-        except asyncio.TimeoutError as error:
-            await response.aclose()
-            raise first_event_timeout(response, chunk_timeout or 0.0) from error
-    failed = _failure_in_stream(response, head)
-    if failed is not None:
-        await response.aclose()
-        return failed
-
-    async def replay() -> AsyncIterator[bytes]:
-        try:
-            yield head
-            async for piece in raw:
-                yield piece
-        finally:
-            await response.aclose()
-
-    return type(response)(
-        response.status_code,
-        headers=response.headers,
-        content=replay(),
-        request=response.request,
-        extensions=response.extensions,
-    )
 
 
 def http_clients(
@@ -432,21 +291,18 @@ class MiniMaxOpenAI(_MiniMaxClientHooks, HookedOpenAI):
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
         """The response, read and checked for a failure MiniMax reports in it."""
-        response = super().send_request(request, stream=stream, **kwargs)
-        if _peekable_stream(response):
-            return _checked_stream(response)
-        if _to_read(response):
-            response.read()
-        return _checked_body(response)
+        response = super().send_request(request, stream=True, **kwargs)
+        return checked_response(response, stream=stream)
 
 
 class AsyncMiniMaxOpenAI(_MiniMaxClientHooks, HookedAsyncOpenAI):
     """`openai.AsyncOpenAI` that reads MiniMax's error codes (see the module doc).
 
     Args:
-        stream_chunk_timeout: Seconds to wait for a stream's first event
-            (`None` or 0: no limit beyond the request timeout); later chunks are
-            timed by langchain-openai.
+        stream_chunk_timeout: Seconds to wait for a stream's first event with
+            data, one deadline that keep-alive comments and trickling bytes do
+            not restart (`None` or 0: no limit beyond the request timeout);
+            later chunks are timed by langchain-openai.
         **kwargs: Arguments of `openai.AsyncOpenAI`.
     """
 
@@ -487,9 +343,7 @@ class AsyncMiniMaxOpenAI(_MiniMaxClientHooks, HookedAsyncOpenAI):
         self, request: httpx.Request, *, stream: bool, **kwargs: Any
     ) -> httpx.Response:
         """The response, read and checked for a failure MiniMax reports in it."""
-        response = await super().send_request(request, stream=stream, **kwargs)
-        if _peekable_stream(response):
-            return await _achecked_stream(response, self.stream_chunk_timeout)
-        if _to_read(response):
-            await response.aread()
-        return _checked_body(response)
+        response = await super().send_request(request, stream=True, **kwargs)
+        return await achecked_response(
+            response, stream=stream, chunk_timeout=self.stream_chunk_timeout
+        )

@@ -145,7 +145,8 @@ def read_failure_bytes(content: bytes) -> Failure | None:
         return None
 
 
-_EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+EVENT_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
+"""The end of a server-sent event: a blank line."""
 
 
 def first_event_data(buffer: bytes) -> bytes | None:
@@ -161,7 +162,7 @@ def first_event_data(buffer: bytes) -> bytes | None:
         event with data is in `buffer` yet.
     """
     start = 0
-    for end in _EVENT_END.finditer(buffer):
+    for end in EVENT_END.finditer(buffer):
         lines = buffer[start : end.start()].splitlines()
         start = end.end()
         data = [

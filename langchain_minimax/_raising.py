@@ -190,21 +190,36 @@ def translate(exc: BaseException, context: CallContext) -> BaseException | None:
         body = {"error": exc.body}
         failure = read_failure(body) or Failure(None, exc.message)
         return context.failure_error(failure._replace(in_body=True), body)
-    if isinstance(exc, json.JSONDecodeError):
-        where = (
-            "a response body"
-            if not context.streaming
-            else f"a stream chunk (after {context.chunks} good ones)"
-        )
-        # langchain-openai attaches the HTTP response to errors of `parse()`.
-        http_response = getattr(exc, "response", None)
-        return context.response_error(
-            f"MiniMax sent {where} that is not valid JSON: {exc.msg} at "
-            f"position {exc.pos}",
-            exc.doc,
-            http_response.request if http_response is not None else None,
-        )
+    if isinstance(exc, (json.JSONDecodeError, UnicodeDecodeError, RecursionError)):
+        return _undecodable(exc, context)
     return None
+
+
+def _undecodable(
+    exc: json.JSONDecodeError | UnicodeDecodeError | RecursionError,
+    context: CallContext,
+) -> MiniMaxResponseError:
+    """The exception for a body or stream event that cannot be decoded."""
+    where = (
+        "a response body"
+        if not context.streaming
+        else f"a stream chunk (after {context.chunks} good ones)"
+    )
+    body: object = None
+    if isinstance(exc, json.JSONDecodeError):
+        problem = f"is not valid JSON: {exc.msg} at position {exc.pos}"
+        body = exc.doc
+    elif isinstance(exc, UnicodeDecodeError):
+        problem = f"is not valid UTF-8: {exc.reason} at byte {exc.start}"
+    else:
+        problem = "nests JSON too deeply to decode"
+    # langchain-openai attaches the HTTP response to errors of `parse()`.
+    http_response = getattr(exc, "response", None)
+    return context.response_error(
+        f"MiniMax sent {where} that {problem}",
+        body,
+        http_response.request if http_response is not None else None,
+    )
 
 
 def reraise(exc: Exception, context: CallContext) -> NoReturn:

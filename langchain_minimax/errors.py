@@ -184,10 +184,11 @@ class MiniMaxConnectionError(
 class MiniMaxTimeoutError(MiniMaxError, openai.APITimeoutError, ModelTimeoutError):
     """MiniMax did not answer in time.
 
-    Raised when the request timeout (`timeout`) runs out before the answer
-    or between two stream chunks, once the `openai` client's retries
+    Raised when the request timeout (`timeout`) runs out connecting or
+    waiting for any byte (a read), once the `openai` client's retries
     (`max_retries`) are used up; as its subclass
-    `MiniMaxStreamChunkTimeoutError` when `stream_chunk_timeout` runs out.
+    `MiniMaxStreamChunkTimeoutError` when `stream_chunk_timeout` runs out on
+    an async stream.
     Like ChatOpenAI's timeout error, it is both `openai.APITimeoutError`
     and langchain-core's `ModelTimeoutError`.
 
