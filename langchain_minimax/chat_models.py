@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Literal, cast
-from urllib.parse import urlparse
 
 import openai
 from langchain_core.callbacks import (
@@ -44,6 +43,12 @@ from langchain_minimax._response_shape import (
 )
 from langchain_minimax._upstream import DictOrPydantic, DictOrPydanticClass
 from langchain_minimax._version import __version__
+from langchain_minimax.base_url import (
+    CHINA_BASE_URL,
+    DEFAULT_BASE_URL,
+    is_minimax_host,
+    with_checked_base_url,
+)
 from langchain_minimax.history import check_history
 from langchain_minimax.profiles import (
     DEFAULT_MODEL,
@@ -75,23 +80,6 @@ from langchain_minimax.streaming import StreamState
 from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
 from langchain_minimax.video import with_video_parts
-
-DEFAULT_BASE_URL = "https://api.minimax.io/v1"
-"""MiniMax's international endpoint."""
-
-CHINA_BASE_URL = "https://api.minimaxi.com/v1"
-"""MiniMax's mainland-China endpoint. Keys work only on the region they were
-issued for."""
-
-
-_MINIMAX_DOMAINS = ("minimax.io", "minimaxi.com")
-
-
-def _is_minimax_host(base_url: str) -> bool:
-    """Whether `base_url` is one of MiniMax's own hosts (which need a key)."""
-    host = urlparse(base_url).hostname or ""
-    return any(host == d or host.endswith(f".{d}") for d in _MINIMAX_DOMAINS)
-
 
 NO_KEY = "no-key"
 """Sent as the key to a custom `base_url` (a proxy or the emulator) when none is set."""
@@ -254,7 +242,9 @@ class ChatMiniMax(ChatOpenAI):
     """Base URL; read from `MINIMAX_BASE_URL`, default the international host.
 
     Use `https://api.minimaxi.com/v1` for keys issued on the mainland-China
-    platform.
+    platform. Checked at construction (`langchain_minimax.base_url`): empty
+    raises `ValueError`; a trailing `/chat/completions` is cut and a bare
+    MiniMax host gets `/v1`.
     """
 
     openai_proxy: str | None = None
@@ -341,6 +331,12 @@ class ChatMiniMax(ChatOpenAI):
         params["ls_provider"] = PROVIDER
         return params
 
+    @model_validator(mode="before")
+    @classmethod
+    def _check_base_url(cls, data: Any) -> Any:
+        """An empty base URL fails, other forms are normalized (`base_url`)."""
+        return with_checked_base_url(data)
+
     @model_validator(mode="after")
     def _set_minimax_version(self) -> Self:
         """Record the package version in metadata.
@@ -375,7 +371,7 @@ class ChatMiniMax(ChatOpenAI):
         api_key = (
             self.minimax_api_key.get_secret_value() if self.minimax_api_key else None
         )
-        if not api_key and _is_minimax_host(self.minimax_api_base):
+        if not api_key and is_minimax_host(self.minimax_api_base):
             msg = (
                 "MiniMax API key not found: set the MINIMAX_API_KEY environment "
                 "variable or pass api_key=... (keys from the mainland-China "
