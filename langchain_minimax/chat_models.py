@@ -15,7 +15,12 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import AIMessage, BaseMessage, convert_to_messages
+from langchain_core.messages import (
+    AIMessage,
+    AIMessageChunk,
+    BaseMessage,
+    convert_to_messages,
+)
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableBinding
@@ -79,6 +84,7 @@ from langchain_minimax.response import (
 from langchain_minimax.streaming import StreamState
 from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
+from langchain_minimax.usage import with_cache_details
 from langchain_minimax.video import with_video_parts
 
 NO_KEY = "no-key"
@@ -758,8 +764,12 @@ class ChatMiniMax(ChatOpenAI):
         )
         moderation = read_moderation(body)
         for generation, choice in zip(result.generations, body["choices"], strict=True):
-            annotate_message(generation.message, choice["message"])
-            split_calls(cast("AIMessage", generation.message), choice)
+            message = cast("AIMessage", generation.message)
+            annotate_message(message, choice["message"])
+            split_calls(message, choice)
+            message.usage_metadata = with_cache_details(
+                message.usage_metadata, body.get("usage")
+            )
             if moderation:
                 generation.message.response_metadata[MODERATION] = moderation
         if result.llm_output is not None:
@@ -778,8 +788,11 @@ class ChatMiniMax(ChatOpenAI):
         )
         if generation_chunk is None:
             return None
-        message = generation_chunk.message
+        message = cast("AIMessageChunk", generation_chunk.message)
         message.response_metadata["model_provider"] = PROVIDER
+        message.usage_metadata = with_cache_details(
+            message.usage_metadata, chunk.get("usage")
+        )
         if moderation := read_moderation(chunk):
             # Taken off again by StreamState, which sends the last one once.
             message.response_metadata[MODERATION] = moderation

@@ -201,7 +201,7 @@ def apply_message_rules(
             issued, or tool calls left unanswered (naming their ids). The
             error names the message's position in `messages`.
     """
-    system: list[tuple[dict[str, Any], str]] = []
+    system: list[tuple[dict[str, Any], str | list[dict[str, Any]]]] = []
     issued: set[str] = set()
     unanswered = UnansweredCalls()
     out: list[dict[str, Any]] = []
@@ -213,10 +213,12 @@ def apply_message_rules(
             text = text_only(
                 message_dict.get("content"), f"messages[{position}] ({role})"
             )
-            system.append((message_dict, text))
+            system.append((message_dict, marked_parts(message.content) or text))
             continue
         if role == "tool":
             check_tool_result(message_dict, position, issued)
+            if parts := marked_parts(message.content):
+                message_dict["content"] = parts
             unanswered.answer(message_dict.get("tool_call_id"))
         else:
             unanswered.check(f"messages[{position}] ({role})")
@@ -288,16 +290,69 @@ class UnansweredCalls:
         raise ValueError(msg)
 
 
-def merge_system(system: Sequence[tuple[dict[str, Any], str]]) -> dict[str, Any]:
-    """One leading system dict from the system dicts of a request and their text.
+def merge_system(
+    system: Sequence[tuple[dict[str, Any], str | list[dict[str, Any]]]],
+) -> dict[str, Any]:
+    """One leading system dict from the system dicts of a request and their content.
 
     A single system dict keeps its other keys (such as `name`); several are
     merged into a new dict with their texts joined by `SYSTEM_SEPARATOR`.
+    Content given as text parts (see `marked_parts`) stays parts: the merged
+    content is then every message's parts in order, a `SYSTEM_SEPARATOR`
+    text part between two messages, so `cache_control` markers reach the
+    wire unchanged.
     """
     if len(system) == 1:
-        message_dict, text = system[0]
-        return {**message_dict, "role": "system", "content": text}
-    return {"role": "system", "content": SYSTEM_SEPARATOR.join(t for _, t in system)}
+        message_dict, content = system[0]
+        return {**message_dict, "role": "system", "content": content}
+    contents = [content for _, content in system]
+    if all(isinstance(content, str) for content in contents):
+        return {"role": "system", "content": SYSTEM_SEPARATOR.join(contents)}  # type: ignore[arg-type]
+    parts: list[dict[str, Any]] = []
+    for content in contents:
+        if parts:
+            parts.append({"type": "text", "text": SYSTEM_SEPARATOR})
+        parts += (
+            [{"type": "text", "text": content}] if isinstance(content, str) else content
+        )
+    return {"role": "system", "content": parts}
+
+
+CACHE_CONTROL = "cache_control"
+"""The content-block key of MiniMax's prompt caching (`{"type": "ephemeral"}`;
+MiniMax's docs, seen honoured on Chat Completions)."""
+
+
+def marked_parts(content: Any) -> list[dict[str, Any]] | None:
+    """Text content with `cache_control` markers as text parts, else `None`.
+
+    MiniMax takes system and tool-result content as text; text blocks with a
+    `cache_control` marker are kept as OpenAI text parts (`type`, `text` and
+    the marker unchanged) instead of being joined into one string, which
+    would drop the marker.
+
+    Args:
+        content: A message's content (a string or a list of blocks).
+
+    Returns:
+        The parts, or `None` when no text block carries a marker or a block
+        is not text (the caller then flattens or refuses it).
+    """
+    if not isinstance(content, list) or not any(
+        isinstance(block, dict) and CACHE_CONTROL in block for block in content
+    ):
+        return None
+    parts = []
+    for block in content:
+        if isinstance(block, str):
+            parts.append({"type": "text", "text": block})
+        elif isinstance(block, dict) and block.get("type") == "text":
+            parts.append(
+                {k: block[k] for k in ("type", "text", CACHE_CONTROL) if k in block}
+            )
+        else:
+            return None
+    return parts
 
 
 def text_only(content: Any, where: str) -> str:

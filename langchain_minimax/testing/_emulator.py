@@ -40,6 +40,7 @@ from langchain_minimax.testing._faults import (
     RawAnswer,
     StalledStream,
 )
+from langchain_minimax.testing._prompt_cache import PromptCache
 from langchain_minimax.testing._render import (
     in_body_error,
     render_completion,
@@ -191,6 +192,7 @@ class MiniMaxEmulator:
         self._responder: Responder = self._initial_responder
         self._requests: list[RecordedRequest] = []
         self._tool_call_batches = 0
+        self._prompt_cache = PromptCache()
         self._server: EmulatorServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -367,7 +369,8 @@ class MiniMaxEmulator:
         """Clear the reply and fault queues and the recorded requests.
 
         The responder, `chunk_size` and `context_limit_tokens` go back to the
-        constructor's (the responder's default is `default_responder`).
+        constructor's (the responder's default is `default_responder`), and
+        the prompt cache is emptied.
         Tool-call id numbering continues, so ids stay unique over the
         emulator's lifetime.
         """
@@ -377,6 +380,7 @@ class MiniMaxEmulator:
             self._requests.clear()
             self._responder = self._initial_responder
             self.chunk_size, self.context_limit_tokens = self._initial_settings
+        self._prompt_cache.clear()
 
     # -- answering -------------------------------------------------------------
 
@@ -556,11 +560,24 @@ class MiniMaxEmulator:
         # Validation let `disabled` through: the model can switch thinking off.
         if isinstance(thinking, dict) and thinking.get("type") == "disabled":
             reply = dataclasses.replace(reply, reasoning="")
+        reply = self._with_cache_use(reply, body)
         limit = body.get("max_completion_tokens", body.get("max_tokens"))
         reply = reply.within_token_limit(limit)
         for call in reply.tool_calls:
             call.arguments_json()
         return reply
+
+    def _with_cache_use(self, reply: Reply, body: dict[str, Any]) -> Reply:
+        """Fill the reply's cache usage from the prompt cache, unless scripted."""
+        use = self._prompt_cache.use(body)
+        scripted = (
+            reply.cached_tokens,
+            reply.cache_read_input_tokens,
+            reply.cache_creation_input_tokens,
+        )
+        if any(value is not None for value in scripted):
+            return reply
+        return dataclasses.replace(reply, **use._asdict())
 
     def _pop_fault(self) -> Fault | None:
         with self._lock:

@@ -123,10 +123,24 @@ def _usage(reply: Reply, messages: Any) -> dict[str, Any]:
         "prompt_tokens": prompt,
         "completion_tokens": completion,
     }
+    if reply.prompt_cache_hit_tokens is not None:
+        usage["prompt_cache_hit_tokens"] = reply.prompt_cache_hit_tokens
     if reply.usage_details:
         usage["completion_tokens_details"] = {"reasoning_tokens": reasoning}
-        usage["prompt_tokens_details"] = {"cached_tokens": reply.cached_tokens or 0}
+        usage["prompt_tokens_details"] = _prompt_details(reply)
     return usage
+
+
+def _prompt_details(reply: Reply) -> dict[str, int]:
+    """MiniMax reports `cache_control` reads and writes instead of `cached_tokens`."""
+    marked = {
+        "cache_read_input_tokens": reply.cache_read_input_tokens,
+        "cache_creation_input_tokens": reply.cache_creation_input_tokens,
+    }
+    details = {name: value for name, value in marked.items() if value is not None}
+    if not details or reply.cached_tokens is not None:
+        details = {"cached_tokens": reply.cached_tokens or 0, **details}
+    return details
 
 
 def _zero_usage(reply: Reply) -> dict[str, Any]:

@@ -88,7 +88,19 @@ class Reply:
         reasoning_tokens: Explicit
             `usage.completion_tokens_details.reasoning_tokens`, or `None`.
         cached_tokens: Explicit `usage.prompt_tokens_details.cached_tokens`, or
-            `None` for 0.
+            `None` for what the emulator's prompt cache says (0 on a miss):
+            a request repeating a prefix of 512+ tokens of an earlier one
+            reads it from cache, as MiniMax's automatic caching does.
+        cache_read_input_tokens: Explicit
+            `usage.prompt_tokens_details.cache_read_input_tokens` (sent
+            instead of `cached_tokens`, as MiniMax does with `cache_control`),
+            or `None` for the prompt cache's answer to a request with a
+            `cache_control` marker.
+        cache_creation_input_tokens: Explicit
+            `usage.prompt_tokens_details.cache_creation_input_tokens`, as
+            `cache_read_input_tokens`.
+        prompt_cache_hit_tokens: A top-level `usage.prompt_cache_hit_tokens`
+            (some relays), or `None` to send none.
         usage_details: Whether usage carries the `completion_tokens_details` and
             `prompt_tokens_details` objects (the live service sometimes omits
             both).
@@ -155,6 +167,9 @@ class Reply:
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
     cached_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
+    prompt_cache_hit_tokens: int | None = None
     usage_details: bool = True
     chunk_size: int | None = None
     flat_reasoning_content: bool = True
