@@ -224,3 +224,85 @@ def test_the_emulator_answers_malformed_history_with_the_400(
         )
         == body["error"]["message"]
     )
+
+
+# -- text UTF-8 cannot encode -------------------------------------------------------
+
+
+def get_weather(city: str) -> str:
+    """Get the weather for a city."""
+    return "sunny"
+
+
+LONE_SURROGATES: dict[str, tuple[list[Any], str]] = {
+    "user text": (
+        [HumanMessage("hi \ud800 there")],
+        "messages[0].content='hi \\ud800 there' is not accepted: text UTF-8 can "
+        "encode (a lone surrogate '\\ud800' at character 3",
+    ),
+    "a text part": (
+        [HumanMessage([{"type": "text", "text": "\udfff"}])],
+        "messages[0].content[0].text='\\udfff' is not accepted",
+    ),
+    "tool-call arguments": (
+        [
+            HumanMessage("hi"),
+            AIMessage(
+                "", tool_calls=[{"id": "c", "name": "f", "args": {"a": "\ud83d"}}]
+            ),
+            ToolMessage("ok", tool_call_id="c"),
+        ],
+        'messages[1].tool_calls[0].function.arguments=\'{"a": "\\ud83d"}\' is not '
+        "accepted",
+    ),
+    "a tool result": (
+        [
+            HumanMessage("hi"),
+            AIMessage("", tool_calls=[{"id": "c", "name": "f", "args": {}}]),
+            ToolMessage("x\udc00", tool_call_id="c"),
+        ],
+        "messages[2].content='x\\udc00' is not accepted",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LONE_SURROGATES))
+async def test_text_with_a_lone_surrogate_raises_before_any_request(
+    emulator: MiniMaxEmulator, make_model: Any, case: str
+) -> None:
+    history, message = LONE_SURROGATES[case]
+    model = make_model()
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        model.invoke(history)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        list(model.stream(history))
+    with pytest.raises(ValueError, match=re.escape(message)):
+        await model.ainvoke(history)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        async for _ in model.astream(history):
+            pass
+    assert emulator.requests == []
+
+
+def test_a_lone_surrogate_in_a_tool_schema_names_the_tool(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather \ud800",
+            "parameters": {"type": "object", "properties": {}},
+        },
+    }
+    with pytest.raises(ValueError, match=r"^tools\[0\]\.function\.description="):
+        make_model().bind_tools([tool]).invoke("hi")
+    assert emulator.requests == []
+
+
+def test_paired_surrogates_and_emoji_are_sent(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    emulator.add_reply(Reply(content="ok"))
+    assert make_model().invoke("weather \U0001f326 in Paris?").text == "ok"
+    assert emulator.requests[0].messages[0]["content"] == "weather \U0001f326 in Paris?"
