@@ -518,6 +518,7 @@ class ChatMiniMax(ChatOpenAI):
         """
         from langchain_minimax.tokens import count_request  # see get_token_ids
 
+        check_history(messages)
         messages = with_video_parts(readable_messages(convert_to_messages(messages)))
         payload = super()._get_request_payload(messages)
         split = request_extra_body(

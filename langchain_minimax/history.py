@@ -4,7 +4,9 @@ langchain-core's `convert_to_messages` and langchain-openai's message
 conversion crash on some malformed histories with `KeyError`, `TypeError` or
 `AttributeError` that name no message. `check_history` finds those shapes
 first and raises a `ValueError` naming the message's index, what is wrong and
-what is allowed. What can be checked on the request body itself (tool-call
+what is allowed. `ChatMiniMax` runs it before converting any input: on every
+call path (`_convert_input`), in `get_num_tokens_from_messages`, and in the
+step `with_structured_output` puts in front of the model. What can be checked on the request body itself (tool-call
 ids and names, text UTF-8 cannot encode, ...) is a rule of
 `langchain_minimax.rules` instead, which the emulator answers by too.
 """

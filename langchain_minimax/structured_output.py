@@ -37,6 +37,7 @@ from langchain_core.runnables import (
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel, SkipValidation
 
+from langchain_minimax.history import check_history
 from langchain_minimax.tool_choice import json_object
 
 Method = Literal["function_calling", "json_schema", "json_mode"]
@@ -77,6 +78,7 @@ def prepend_instruction(
     """
 
     def prepend(input_: LanguageModelInput) -> list[BaseMessage]:
+        check_history(input_)  # before convert_to_messages crashes on it
         messages = (
             [HumanMessage(input_)]
             if isinstance(input_, str)

@@ -306,3 +306,28 @@ def test_paired_surrogates_and_emoji_are_sent(
     emulator.add_reply(Reply(content="ok"))
     assert make_model().invoke("weather \U0001f326 in Paris?").text == "ok"
     assert emulator.requests[0].messages[0]["content"] == "weather \U0001f326 in Paris?"
+
+
+# -- the other ways a history reaches langchain's converters ------------------------
+
+NO_TOOL_CALL_ID = [USER, assistant(CALL), {"role": "tool", "content": "sunny"}]
+
+
+@pytest.mark.parametrize("method", ["json_mode", "json_schema", "function_calling"])
+def test_structured_output_checks_the_history_first(
+    emulator: MiniMaxEmulator, make_model: Any, method: str
+) -> None:
+    schema = {
+        "title": "Weather",
+        "type": "object",
+        "properties": {"sky": {"type": "string"}},
+    }
+    structured = make_model().with_structured_output(schema, method=method)
+    with pytest.raises(ValueError, match=r"^messages\[2\]\.tool_call_id=None"):
+        structured.invoke(NO_TOOL_CALL_ID)
+    assert emulator.requests == []
+
+
+def test_token_counting_checks_the_history_first(make_model: Any) -> None:
+    with pytest.raises(ValueError, match=r"^messages\[2\]\.tool_call_id=None"):
+        make_model().get_num_tokens_from_messages(NO_TOOL_CALL_ID)
