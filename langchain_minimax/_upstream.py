@@ -159,6 +159,26 @@ def request_payload(model: ChatOpenAI, messages: LanguageModelInput) -> dict:
     return model._get_request_payload(messages)
 
 
+def openai_payload(
+    model: ChatOpenAI, messages: LanguageModelInput, **kwargs: Any
+) -> dict:
+    """The body `ChatOpenAI` itself builds for `messages` (no MiniMax rules).
+
+    What `request.build_payload` starts from; for the benchmarks, which time
+    the recipe against `ChatOpenAI`'s own build. No public API of
+    langchain-openai shows the body it builds.
+
+    Args:
+        model: A `ChatOpenAI`, e.g. a `ChatMiniMax`.
+        messages: What `invoke` takes.
+        **kwargs: Call arguments, as `invoke` takes them (e.g. `tools`).
+
+    Returns:
+        The chat-completions body `ChatOpenAI._get_request_payload` returns.
+    """
+    return ChatOpenAI._get_request_payload(model, messages, **kwargs)
+
+
 class ClientHooks(BaseClient[Any, Any]):
     """The private methods both `openai` clients share, handed to public ones."""
 

@@ -59,7 +59,6 @@ from langchain_minimax.profiles import (
     DEFAULT_MODEL,
     TemperatureRange,
     model_profile,
-    reasoning_field,
     temperature_range,
     warn_if_retired,
 )
@@ -67,11 +66,10 @@ from langchain_minimax.reasoning import read_reasoning, readable_messages
 from langchain_minimax.request import (
     IGNORED_PARAMS,
     build_payload,
+    check_history_rules,
     check_params,
     check_payload,
     drop_ignored,
-    lift_body_fields,
-    request_extra_body,
     tool_choice_honoured,
     tool_names,
 )
@@ -468,6 +466,7 @@ class ChatMiniMax(ChatOpenAI):
         base = super()._get_request_payload(
             prompt if with_videos is original else with_videos, stop=stop, **kwargs
         )
+        check_history_rules(base["messages"], with_videos)
         payload = build_payload(
             base,
             with_videos,
@@ -516,21 +515,24 @@ class ChatMiniMax(ChatOpenAI):
         for sending `messages` with `tools`. See "Token counting" in
         docs/chat_minimax.md for the method and accuracy.
         """
-        from langchain_minimax.tokens import count_request  # see get_token_ids
+        from langchain_minimax.tokens import request_tokens  # see get_token_ids
 
         check_history(messages)
         messages = with_video_parts(readable_messages(convert_to_messages(messages)))
-        payload = super()._get_request_payload(messages)
-        split = request_extra_body(
-            self.extra_body, None, self.reasoning_split, lift_body_fields(payload)
-        )
-        return count_request(
-            payload["messages"],
+        base = super()._get_request_payload(messages)
+        base["tools"] = [convert_to_openai_tool(tool) for tool in tools or ()]
+        payload = build_payload(
+            base,
             messages,
-            tools,
-            reasoning_split=bool(split["reasoning_split"]),
-            split_field=reasoning_field(self.model_name),
-            token_ids=self.custom_get_token_ids,
+            model=self.model_name,
+            reasoning_split=self.reasoning_split,
+            extra_body=self.extra_body,
+            merge_system=False,
+        )
+        return request_tokens(
+            payload["messages"],
+            payload.get("tools", ()),
+            self.custom_get_token_ids,
             include_service_prompt=include_service_prompt,
         )
 

@@ -164,6 +164,7 @@ def apply_message_rules(
     *,
     reasoning_split: bool,
     split_field: str = "reasoning_details",
+    merge_system: bool = True,
 ) -> list[dict[str, Any]]:
     """Rewrite the outgoing message dicts for MiniMax, in one pass.
 
@@ -175,11 +176,11 @@ def apply_message_rules(
       `reasoning.attach_reasoning`), its content flattened to a string (the
       only assistant content form MiniMax documents), and tool-call
       `arguments` that are valid JSON (see `replay_tool_calls`).
-    - Tool results with list content become their text, and must answer a
-      tool call an earlier assistant message in the request made.
-    - Every tool call an assistant message makes must be answered by a tool
-      result before the next user or assistant message, and before the end of
-      the request (MiniMax rejects a history with unanswered calls).
+    - Tool results with list content become their text.
+    - Content with `cache_control` markers stays text parts (`marked_parts`).
+
+    Whether tool results and tool calls answer one another is checked beside
+    it (`check_history_rules`), so that a partial history converts.
 
     The dicts of `message_dicts` may be changed in place; nested dicts shared
     with the caller's messages are copied, never changed.
@@ -190,20 +191,17 @@ def apply_message_rules(
         reasoning_split: Whether the request asks for split reasoning.
         split_field: Where split reasoning from elsewhere goes for the target
             model (`profiles.reasoning_field`; see `reasoning.attach_reasoning`).
+        merge_system: `False` keeps each system message in its place (token
+            counting, whose counts add up per message).
 
     Returns:
         The dicts to send.
 
     Raises:
-        ValueError: Before anything is sent, for a message MiniMax cannot take
-            faithfully: non-text content in a system message or tool result, a
-            tool result whose `tool_call_id` no earlier assistant message
-            issued, or tool calls left unanswered (naming their ids). The
-            error names the message's position in `messages`.
+        ValueError: Before anything is sent, for non-text content in a system
+            message or tool result, naming the message's position.
     """
     system: list[tuple[dict[str, Any], str | list[dict[str, Any]]]] = []
-    issued: set[str] = set()
-    unanswered = UnansweredCalls()
     out: list[dict[str, Any]] = []
     for position, (message_dict, message) in enumerate(
         zip(message_dicts, messages, strict=True)
@@ -213,16 +211,16 @@ def apply_message_rules(
             text = text_only(
                 message_dict.get("content"), f"messages[{position}] ({role})"
             )
-            system.append((message_dict, marked_parts(message.content) or text))
-            continue
-        if role == "tool":
-            check_tool_result(message_dict, position, issued)
-            if parts := marked_parts(message.content):
-                message_dict["content"] = parts
-            unanswered.answer(message_dict.get("tool_call_id"))
-        else:
-            unanswered.check(f"messages[{position}] ({role})")
-        if isinstance(message, AIMessage):
+            content = marked_parts(message.content) or text
+            if merge_system:
+                system.append((message_dict, content))
+                continue
+            message_dict = {**message_dict, "role": "system", "content": content}
+        elif role == "tool":
+            message_dict["content"] = marked_parts(message.content) or text_only(
+                message_dict.get("content"), f"messages[{position}] (tool result)"
+            )
+        elif isinstance(message, AIMessage):
             if isinstance(message_dict.get("content"), list):
                 message_dict["content"] = text_of(message_dict["content"])
             attach_reasoning(
@@ -231,14 +229,53 @@ def apply_message_rules(
                 reasoning_split=reasoning_split,
                 split_field=split_field,
             )
-            calls = replay_tool_calls(message_dict, position)
+            replay_tool_calls(message_dict, position)
+        out.append(message_dict)
+    if system:
+        out.insert(0, merged_system(system))
+    return out
+
+
+def check_history_rules(
+    message_dicts: Sequence[dict[str, Any]], messages: Sequence[BaseMessage]
+) -> None:
+    """The history checks that run beside the recipe, before sending.
+
+    Every tool result must answer a call an earlier assistant message made,
+    and every call must be answered before the next user or assistant
+    message and before the end of the request (MiniMax rejects both).
+    Token counting does not run them: a trimmed or partial history is
+    counted, not refused.
+
+    Args:
+        message_dicts: The dicts `ChatOpenAI` built, one per message.
+        messages: The messages they were built from, in the same order.
+
+    Raises:
+        ValueError: Naming the message's position and the call ids.
+    """
+    issued: set[str] = set()
+    unanswered = UnansweredCalls()
+    for position, (message_dict, message) in enumerate(
+        zip(message_dicts, messages, strict=True)
+    ):
+        role = message_dict.get("role")
+        if role in SYSTEM_ROLES:
+            continue
+        if role == "tool":
+            check_tool_result(message_dict, position, issued)
+            unanswered.answer(message_dict.get("tool_call_id"))
+            continue
+        unanswered.check(f"messages[{position}] ({role})")
+        if isinstance(message, AIMessage):
+            calls = [
+                call["id"]
+                for call in message_dict.get("tool_calls") or []
+                if isinstance(call, dict) and isinstance(call.get("id"), str)
+            ]
             issued.update(calls)
             unanswered.issue(calls, position, message)
-        out.append(message_dict)
     unanswered.check("the end of the request")
-    if system:
-        out.insert(0, merge_system(system))
-    return out
 
 
 class UnansweredCalls:
@@ -290,7 +327,7 @@ class UnansweredCalls:
         raise ValueError(msg)
 
 
-def merge_system(
+def merged_system(
     system: Sequence[tuple[dict[str, Any], str | list[dict[str, Any]]]],
 ) -> dict[str, Any]:
     """One leading system dict from the system dicts of a request and their content.
@@ -391,13 +428,13 @@ def text_only(content: Any, where: str) -> str:
 
 
 def check_tool_result(
-    message_dict: dict[str, Any], position: int, issued: set[str]
+    message_dict: Mapping[str, Any], position: int, issued: set[str]
 ) -> None:
-    """Check a tool-result dict and make its content a string, in place.
+    """Check that a tool-result dict answers a call an earlier message made.
 
     Raises:
         ValueError: When no earlier assistant message issued its
-            `tool_call_id` (MiniMax rejects the request), or for non-text content.
+            `tool_call_id` (MiniMax rejects the request).
     """
     call_id = message_dict.get("tool_call_id")
     if call_id not in issued:
@@ -408,9 +445,6 @@ def check_tool_result(
             "call (e.g. when trimming history) or drop the tool result."
         )
         raise ValueError(msg)
-    message_dict["content"] = text_only(
-        message_dict.get("content"), f"messages[{position}] (tool result)"
-    )
 
 
 def replay_tool_calls(message_dict: dict[str, Any], position: int) -> list[str]:
@@ -583,6 +617,7 @@ def build_payload(
     reasoning_split: bool,
     extra_body: Mapping[str, Any] | None = None,
     call_extra_body: Mapping[str, Any] | None = None,
+    merge_system: bool = True,
 ) -> dict[str, Any]:
     """The request recipe: MiniMax's payload for `messages`, in one pass.
 
@@ -608,14 +643,18 @@ def build_payload(
         reasoning_split: `ChatMiniMax.reasoning_split`.
         extra_body: `ChatMiniMax.extra_body`.
         call_extra_body: The call's `extra_body`.
+        merge_system: `False` keeps each system message apart (token
+            counting, whose counts add up per message; see
+            `apply_message_rules`).
 
     Returns:
         The payload for `chat.completions.create`, MiniMax's own fields in
         its `extra_body`.
 
     Raises:
-        ValueError: For history MiniMax cannot take faithfully (see
-            `apply_message_rules`) and invalid tools (see `apply_tool_rules`).
+        ValueError: For content MiniMax cannot take as text (see
+            `apply_message_rules`) and invalid tools (see `apply_tool_rules`);
+            never for a partial history.
     """
     drop_ignored(base)
     body = request_extra_body(
@@ -628,6 +667,7 @@ def build_payload(
         messages,
         reasoning_split=bool(body["reasoning_split"]),
         split_field=reasoning_field(model),
+        merge_system=merge_system,
     )
     apply_tool_rules(base)
     return base

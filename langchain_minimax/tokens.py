@@ -30,20 +30,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-
-from langchain_core.messages import AIMessage, convert_to_messages
-from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from langchain_minimax.reasoning import (
     ANSWER_SEPARATOR,
-    attach_reasoning,
     reasoning_text_from_details,
-    text_of,
     think_block,
 )
-from langchain_minimax.request import apply_tool_rules
 
 UNIT = 100
 """Text costs are in hundredths of a token: `UNIT` is one token. The
@@ -300,66 +294,3 @@ def _texts_cost(texts: list[str], token_ids: Callable[[str], list[int]] | None) 
     if token_ids is None:
         return text_cost(_SEPARATOR.join(texts))
     return UNIT * sum(len(token_ids(text)) for text in texts)
-
-
-def count_request(
-    message_dicts: list[dict[str, Any]],
-    messages: Sequence[Any],
-    tools: Sequence[Any] | None = None,
-    *,
-    reasoning_split: bool,
-    split_field: str = "reasoning_details",
-    token_ids: Callable[[str], list[int]] | None = None,
-    include_service_prompt: bool = False,
-) -> int:
-    """Count a request from the message dicts `ChatOpenAI` builds for it.
-
-    Each assistant dict is completed as the package completes it before
-    sending (content as text, its message's reasoning put back with
-    `reasoning.attach_reasoning`), and tools get the `parameters` the package
-    adds. MiniMax's checks on the history (every tool result answering a call,
-    one system message) are not applied: a trimmed or partial history, as
-    `trim_messages` and summarization count it, is counted rather than
-    rejected.
-
-    Args:
-        message_dicts: `ChatOpenAI`'s dicts for `messages`, one each, in order;
-            assistant dicts are completed in place.
-        messages: The messages (or message-likes) they were built from.
-        tools: Tools in any form `bind_tools` takes, or `None`.
-        reasoning_split: Whether the model sends reasoning split
-            (`reasoning_details`) or inline (`<think>` in content).
-        split_field: Where split reasoning from elsewhere goes back for the
-            model (`profiles.reasoning_field`), as when sending.
-        token_ids: A tokenizer to count text with instead of the estimator,
-            e.g. MiniMax's own through `tokenizers`; the framing constants
-            still apply.
-        include_service_prompt: Add the prompt the service adds to every
-            request (see `request_tokens`).
-
-    Returns:
-        The estimated prompt tokens (see `request_tokens`).
-
-    Raises:
-        ValueError: For a tool that is not a function tool (MiniMax takes no
-            other kind).
-    """
-    for message_dict, message in zip(
-        message_dicts, convert_to_messages(messages), strict=True
-    ):
-        if isinstance(message, AIMessage):
-            message_dict["content"] = text_of(message_dict.get("content"))
-            attach_reasoning(
-                message_dict,
-                message,
-                reasoning_split=reasoning_split,
-                split_field=split_field,
-            )
-    tool_payload = {"tools": [convert_to_openai_tool(tool) for tool in tools or ()]}
-    apply_tool_rules(tool_payload)
-    return request_tokens(
-        message_dicts,
-        tool_payload.get("tools", ()),
-        token_ids,
-        include_service_prompt=include_service_prompt,
-    )

@@ -18,6 +18,13 @@ from scenarios import text
 from sizes import Sizes
 from timing import Samples, interleave, timed_row
 
+from langchain_minimax._upstream import openai_payload
+from langchain_minimax.request import (
+    build_payload,
+    check_history_rules,
+    check_payload,
+)
+
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -89,23 +96,36 @@ def history(size: int) -> list[BaseMessage]:
     return messages
 
 
+def minimax_payload(model: Any, messages: list[BaseMessage]) -> dict[str, Any]:
+    """ChatMiniMax's request for `messages`: ChatOpenAI's body, the recipe, checks."""
+    base = openai_payload(model, messages, tools=[WEATHER_TOOL])
+    check_history_rules(base["messages"], messages)
+    payload = build_payload(
+        base,
+        messages,
+        model=model.model_name,
+        reasoning_split=model.reasoning_split,
+        extra_body=model.extra_body,
+    )
+    check_payload(payload)
+    return payload
+
+
 def run(report: Report, c: Contenders, sizes: Sizes) -> None:
     small, large = sizes.history
     histories = {n: history(n) for n in (small, large)}
     for messages in histories.values():
-        payload = c.minimax._get_request_payload(messages, tools=[WEATHER_TOOL])
+        payload = minimax_payload(c.minimax, messages)
         carried = sum(1 for m in payload["messages"] if "reasoning_details" in m)
         assistants = sum(1 for m in messages if isinstance(m, AIMessage))
         if carried != assistants:
             raise SystemExit(f"only {carried}/{assistants} turns carry reasoning")
     contenders: dict[str, Callable[[], object]] = {}
     for n, messages in histories.items():
-        contenders[f"{OAI} {n}"] = lambda m=messages: c.openai._get_request_payload(
-            m, tools=[WEATHER_TOOL]
+        contenders[f"{OAI} {n}"] = lambda m=messages: openai_payload(
+            c.openai, m, tools=[WEATHER_TOOL]
         )
-        contenders[f"{MMX} {n}"] = lambda m=messages: c.minimax._get_request_payload(
-            m, tools=[WEATHER_TOOL]
-        )
+        contenders[f"{MMX} {n}"] = lambda m=messages: minimax_payload(c.minimax, m)
     samples = interleave(contenders, sizes.history_rounds, warmup=3)
     report.samples["4 request"] = samples.as_json()
     wall, cpu = samples.medians(1e3)
