@@ -15,19 +15,12 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import (
-    AIMessage,
-    AIMessageChunk,
-    BaseMessage,
-    convert_to_messages,
-)
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableBinding
 from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
-from langchain_core.utils.function_calling import convert_to_openai_tool
-from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai import ChatOpenAI
 from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
@@ -90,7 +83,7 @@ NO_KEY = "no-key"
 
 
 class ChatMiniMax(ChatOpenAI):
-    """MiniMax chat models (M2, M2.x, M3) through the OpenAI-compatible API.
+    """MiniMax chat models (M2.x, M3, M3.1-Flash) through the OpenAI-compatible API.
 
     A drop-in `ChatOpenAI` that speaks MiniMax's dialect: it asks for reasoning
     separately from the answer (`reasoning_split`), exposes it as standard
@@ -110,19 +103,18 @@ class ChatMiniMax(ChatOpenAI):
 
     Key init args — completion params:
         model:
-            Model name, default `"MiniMax-M2"`.
+            Model name, default `"MiniMax-M2"`; see docs/models.md.
         temperature:
-            Sampling temperature, default 1.0 (MiniMax's recommendation); the M2
-            family accepts (0.0, 1.0].
+            Sampling temperature, default 1.0 (MiniMax's recommendation).
         max_tokens:
             Maximum tokens to generate, thinking included.
         reasoning_split:
             Return reasoning apart from the answer (default `True`). With
             `False`, `content` keeps MiniMax's inline `<think>` block.
         thinking:
-            `{"type": "adaptive"}` or `{"type": "disabled"}` (MiniMax-M3 only).
+            `{"type": "adaptive"}`, or `{"type": "disabled"}` (MiniMax-M3 only).
         reasoning_effort:
-            `"low"`, `"medium"`, `"high"`, `"xhigh"` or `"max"` (MiniMax-M3).
+            `"low"`..`"max"` (MiniMax-M3.1-Flash; not sent to other models).
 
     Key init args — client params:
         api_key:
@@ -196,11 +188,8 @@ class ChatMiniMax(ChatOpenAI):
         (joined by a blank line); the other messages keep their order.
 
     Token usage:
-        ```python
-        message.usage_metadata
-        # {"input_tokens": ..., "output_tokens": ...,
-        #  "output_token_details": {"reasoning": ...}, ...}
-        ```
+        `message.usage_metadata`, with reasoning tokens and prompt-cache reads
+        and writes (`input_token_details`).
 
     Errors:
         Each MiniMax failure raises an exception that is both the `openai`
@@ -278,7 +267,7 @@ class ChatMiniMax(ChatOpenAI):
     """MiniMax's thinking switch, sent as the `thinking` body field.
 
     `{"type": "adaptive"}` (the model decides whether to think) or
-    `{"type": "disabled"}` (MiniMax-M3 only: the M2 family always thinks).
+    `{"type": "disabled"}` (MiniMax-M3 only: M2.x and M3.1-Flash always think).
     `None` (default) sends nothing. Also accepted per call
     (`model.invoke(..., thinking={...})`). Checked before sending: another
     value raises `ValueError`. Source: MiniMax's M3 conformance suite
@@ -466,7 +455,7 @@ class ChatMiniMax(ChatOpenAI):
         base = super()._get_request_payload(
             prompt if with_videos is original else with_videos, stop=stop, **kwargs
         )
-        check_history_rules(base["messages"], with_videos)
+        history = list(base["messages"])  # the recipe merges system messages
         payload = build_payload(
             base,
             with_videos,
@@ -475,6 +464,7 @@ class ChatMiniMax(ChatOpenAI):
             extra_body=self.extra_body,
             call_extra_body=kwargs.get("extra_body"),
         )
+        check_history_rules(history, with_videos)
         check_payload(payload)
         return payload
 
@@ -515,25 +505,11 @@ class ChatMiniMax(ChatOpenAI):
         for sending `messages` with `tools`. See "Token counting" in
         docs/chat_minimax.md for the method and accuracy.
         """
-        from langchain_minimax.tokens import request_tokens  # see get_token_ids
+        from langchain_minimax.tokens import count_messages  # see get_token_ids
 
         check_history(messages)
-        messages = with_video_parts(readable_messages(convert_to_messages(messages)))
-        base = super()._get_request_payload(messages)
-        base["tools"] = [convert_to_openai_tool(tool) for tool in tools or ()]
-        payload = build_payload(
-            base,
-            messages,
-            model=self.model_name,
-            reasoning_split=self.reasoning_split,
-            extra_body=self.extra_body,
-            merge_system=False,
-        )
-        return request_tokens(
-            payload["messages"],
-            payload.get("tools", ()),
-            self.custom_get_token_ids,
-            include_service_prompt=include_service_prompt,
+        return count_messages(
+            self, messages, tools, include_service_prompt=include_service_prompt
         )
 
     def bind_tools(
@@ -675,48 +651,17 @@ class ChatMiniMax(ChatOpenAI):
         """
         # Imported on first use: building its parser class costs milliseconds
         # at import for a feature many programs never call.
-        from langchain_minimax.structured_output import (
-            METHODS,
-            ToolCallOrJsonParser,
-            instruction_for,
-            prepend_instruction,
-            with_parser,
-        )
+        from langchain_minimax.structured_output import structured_runnable
 
-        if method not in METHODS:
-            msg = f"method={method!r} is not supported; use one of {list(METHODS)}."
-            raise ValueError(msg)
-        if schema is None and method != "json_mode":
-            msg = f"method={method!r} needs a schema; only 'json_mode' works without."
-            raise ValueError(msg)
-        tool_name = None
-        bound_tools = list(tools or [])
-        if method == "function_calling" and schema is not None:
-            tool_name = convert_to_openai_tool(schema)["function"]["name"]
-            bound_tools.append(schema)
-        bind_kwargs = {
-            "ls_structured_output_format": {
-                "kwargs": {"method": method, "strict": strict},
-                "schema": schema,
-            },
+        return structured_runnable(
+            self,
+            schema,
+            method=method,
+            include_raw=include_raw,
+            strict=strict,
+            tools=tools,
             **kwargs,
-        }
-        llm: Runnable = (
-            self.bind_tools(bound_tools, **bind_kwargs)
-            if bound_tools
-            else self.bind(**bind_kwargs)
         )
-        if instruction := instruction_for(method, schema):
-            llm = prepend_instruction(instruction) | llm
-        parser = ToolCallOrJsonParser(
-            tool_name=tool_name,
-            pydantic_schema=(
-                schema
-                if isinstance(schema, type) and is_basemodel_subclass(schema)
-                else None
-            ),
-        )
-        return with_parser(llm, parser, include_raw=include_raw)
 
     def _call_context(self, *, streaming: bool = False) -> CallContext:
         return CallContext(

@@ -34,7 +34,11 @@ from langchain_core.runnables import (
     RunnableMap,
     RunnablePassthrough,
 )
-from langchain_core.utils.function_calling import convert_to_json_schema
+from langchain_core.utils.function_calling import (
+    convert_to_json_schema,
+    convert_to_openai_tool,
+)
+from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, SkipValidation
 
 from langchain_minimax.history import check_history
@@ -207,3 +211,63 @@ def with_parser(
     return RunnableMap(raw=model) | parse.with_fallbacks(
         [keep_raw], exception_key="parsing_error"
     )
+
+
+def structured_runnable(
+    model: Any,
+    schema: Any,
+    *,
+    method: Method,
+    include_raw: bool,
+    strict: bool | None,
+    tools: list | None,
+    **kwargs: Any,
+) -> Runnable:
+    """`ChatMiniMax.with_structured_output`'s runnable (see its docstring).
+
+    Args:
+        model: The `ChatMiniMax`.
+        schema: The schema, or `None` for `"json_mode"`.
+        method: `"function_calling"`, `"json_schema"` or `"json_mode"`.
+        include_raw: Return the raw message and parsing error too.
+        strict: Recorded for tracing; sends nothing.
+        tools: More tools to bind beside the schema's.
+        **kwargs: Passed to `bind`.
+
+    Raises:
+        ValueError: For an unknown `method`, or no `schema` where one is needed.
+    """
+    if method not in METHODS:
+        msg = f"method={method!r} is not supported; use one of {list(METHODS)}."
+        raise ValueError(msg)
+    if schema is None and method != "json_mode":
+        msg = f"method={method!r} needs a schema; only 'json_mode' works without."
+        raise ValueError(msg)
+    tool_name = None
+    bound_tools = list(tools or [])
+    if method == "function_calling" and schema is not None:
+        tool_name = convert_to_openai_tool(schema)["function"]["name"]
+        bound_tools.append(schema)
+    bind_kwargs = {
+        "ls_structured_output_format": {
+            "kwargs": {"method": method, "strict": strict},
+            "schema": schema,
+        },
+        **kwargs,
+    }
+    llm: Runnable = (
+        model.bind_tools(bound_tools, **bind_kwargs)
+        if bound_tools
+        else model.bind(**bind_kwargs)
+    )
+    if instruction := instruction_for(method, schema):
+        llm = prepend_instruction(instruction) | llm
+    parser = ToolCallOrJsonParser(
+        tool_name=tool_name,
+        pydantic_schema=(
+            schema
+            if isinstance(schema, type) and is_basemodel_subclass(schema)
+            else None
+        ),
+    )
+    return with_parser(llm, parser, include_raw=include_raw)

@@ -30,14 +30,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from langchain_core.messages import convert_to_messages
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from langchain_minimax._upstream import openai_payload
 from langchain_minimax.reasoning import (
     ANSWER_SEPARATOR,
+    readable_messages,
     reasoning_text_from_details,
     think_block,
 )
+from langchain_minimax.request import build_payload
+from langchain_minimax.video import with_video_parts
 
 UNIT = 100
 """Text costs are in hundredths of a token: `UNIT` is one token. The
@@ -294,3 +301,50 @@ def _texts_cost(texts: list[str], token_ids: Callable[[str], list[int]] | None) 
     if token_ids is None:
         return text_cost(_SEPARATOR.join(texts))
     return UNIT * sum(len(token_ids(text)) for text in texts)
+
+
+def count_messages(
+    model: Any,
+    messages: Sequence[Any],
+    tools: Sequence[Any] | None = None,
+    *,
+    include_service_prompt: bool = False,
+) -> int:
+    """`ChatMiniMax.get_num_tokens_from_messages`: count what the model would send.
+
+    The messages go through the request recipe (`request.build_payload`) with
+    each system message kept apart, so that counts add up per message; the
+    history checks that run before sending do not run, so partial and empty
+    histories are counted, not refused.
+
+    Args:
+        model: The `ChatMiniMax`.
+        messages: The messages (or message-likes).
+        tools: Tools in any form `bind_tools` takes, or `None`.
+        include_service_prompt: Add the prompt the service adds to every
+            request (see `request_tokens`).
+
+    Returns:
+        The estimated prompt tokens (see `request_tokens`).
+
+    Raises:
+        ValueError: For content MiniMax cannot take as text, or a tool that is
+            not a function tool.
+    """
+    converted = with_video_parts(readable_messages(convert_to_messages(messages)))
+    base = openai_payload(model, converted)
+    base["tools"] = [convert_to_openai_tool(tool) for tool in tools or ()]
+    payload = build_payload(
+        base,
+        converted,
+        model=model.model_name,
+        reasoning_split=model.reasoning_split,
+        extra_body=model.extra_body,
+        merge_system=False,
+    )
+    return request_tokens(
+        payload["messages"],
+        payload.get("tools", ()),
+        model.custom_get_token_ids,
+        include_service_prompt=include_service_prompt,
+    )

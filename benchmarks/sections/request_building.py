@@ -99,7 +99,7 @@ def history(size: int) -> list[BaseMessage]:
 def minimax_payload(model: Any, messages: list[BaseMessage]) -> dict[str, Any]:
     """ChatMiniMax's request for `messages`: ChatOpenAI's body, the recipe, checks."""
     base = openai_payload(model, messages, tools=[WEATHER_TOOL])
-    check_history_rules(base["messages"], messages)
+    history = list(base["messages"])
     payload = build_payload(
         base,
         messages,
@@ -107,6 +107,7 @@ def minimax_payload(model: Any, messages: list[BaseMessage]) -> dict[str, Any]:
         reasoning_split=model.reasoning_split,
         extra_body=model.extra_body,
     )
+    check_history_rules(history, messages)
     check_payload(payload)
     return payload
 
