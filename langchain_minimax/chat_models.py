@@ -477,9 +477,8 @@ class ChatMiniMax(ChatOpenAI):
         """
         if self.custom_get_token_ids is not None:
             return self.custom_get_token_ids(text)
-        # Imported on first use, as structured_output is: compiling its
-        # patterns costs milliseconds at import for a feature many programs
-        # never call.
+        # Imported on first use, as structured_output is: its patterns and
+        # imports cost milliseconds for a feature many programs never call.
         from langchain_minimax.tokens import token_offsets
 
         return token_offsets(text)
