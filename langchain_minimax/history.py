@@ -6,9 +6,10 @@ conversion crash on some malformed histories with `KeyError`, `TypeError` or
 first and raises a `ValueError` naming the message's index, what is wrong and
 what is allowed. `ChatMiniMax` runs it before converting any input: on every
 call path (`_convert_input`), in `get_num_tokens_from_messages`, and in the
-step `with_structured_output` puts in front of the model. What can be checked on the request body itself (tool-call
-ids and names, text UTF-8 cannot encode, ...) is a rule of
-`langchain_minimax.rules` instead, which the emulator answers by too.
+step `with_structured_output` puts in front of the model. What can be
+checked on the request body itself (tool-call ids and names, text UTF-8
+cannot encode, ...) is a rule of `langchain_minimax.rules` instead, which the
+emulator answers by too.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from langchain_minimax.rules import Violation
 __all__ = ["check_history"]
 
 _TOOL_ROLES = ("tool",)
-_ASSISTANT_ROLES = ("ai", "assistant")
 
 
 def check_history(model_input: Any) -> None:
@@ -35,12 +35,13 @@ def check_history(model_input: Any) -> None:
 
     - a dict message with the tool role and no string `tool_call_id`, and a
       `("tool", text)` pair (which has none);
-    - a dict assistant message whose `tool_calls` is not a list of objects,
+    - a dict message whose `tool_calls` is not a list of objects,
       or holds a call without a non-empty string name, without an `id`, or,
       in OpenAI's form (`function`), whose `function` is not an object or
       whose `arguments` are neither JSON text nor an object;
+    - a dict message whose `role` (or `type`) is not a string;
     - an `AIMessage` whose `additional_kwargs["tool_calls"]` is not a list of
-      objects, or holds a `function` that is not an object.
+      objects (`None` included), or holds a `function` that is not an object.
 
     Args:
         model_input: What `invoke`, `stream`, `batch` and their async forms
@@ -77,7 +78,12 @@ def check_history(model_input: Any) -> None:
 
 
 def _dict_message(message: Mapping[str, Any], position: int) -> Violation | None:
-    role = message.get("role", message.get("type"))
+    key = "role" if "role" in message else "type"
+    role = message.get(key)
+    if key in message and not isinstance(role, str):
+        return Violation(
+            f"messages[{position}].{key}", role, "a role such as 'user' (a string)"
+        )
     if role in _TOOL_ROLES:
         call_id = message.get("tool_call_id")
         if not isinstance(call_id, str):
@@ -86,7 +92,7 @@ def _dict_message(message: Mapping[str, Any], position: int) -> Violation | None
                 call_id,
                 "the id of the tool call this result answers (a string)",
             )
-    if role in _ASSISTANT_ROLES and message.get("tool_calls") is not None:
+    if message.get("tool_calls") is not None:  # converted whatever the role
         return _dict_tool_calls(message["tool_calls"], f"messages[{position}]")
     return None
 
@@ -136,9 +142,9 @@ def _json_or_object(arguments: Any) -> bool:
 
 
 def _kwargs_tool_calls(message: AIMessage, position: int) -> Violation | None:
-    calls = message.additional_kwargs.get("tool_calls")
-    if calls is None:
+    if "tool_calls" not in message.additional_kwargs:
         return None
+    calls = message.additional_kwargs["tool_calls"]
     where = f"messages[{position}].additional_kwargs['tool_calls']"
     if not isinstance(calls, list):
         return Violation(where, calls, "a list of OpenAI-style tool calls")

@@ -8,11 +8,15 @@ import urllib.request
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from strategies import JSON_VALUES
 
+from langchain_minimax.errors import MiniMaxError
 from langchain_minimax.history import check_history
 from langchain_minimax.rules import emulator_error
-from langchain_minimax.testing import MiniMaxEmulator, Reply
+from langchain_minimax.testing import MiniMaxEmulator, Reply, auto_responder
 
 pytestmark = pytest.mark.enable_socket
 
@@ -331,3 +335,85 @@ def test_structured_output_checks_the_history_first(
 def test_token_counting_checks_the_history_first(make_model: Any) -> None:
     with pytest.raises(ValueError, match=r"^messages\[2\]\.tool_call_id=None"):
         make_model().get_num_tokens_from_messages(NO_TOOL_CALL_ID)
+
+
+# -- any history: a result, a ValueError before sending, or the service's 400 ----------
+
+IDS = st.sampled_from(["call_1", "call_2"])
+GARBAGE = JSON_VALUES
+
+
+def anything_or(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.integers(0, 3).flatmap(lambda n: valid if n else GARBAGE)
+
+
+LC_CALLS = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": anything_or(IDS),
+        "name": anything_or(st.just("get_weather")),
+        "args": anything_or(st.just({"city": "Paris"})),
+        "function": anything_or(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "name": anything_or(st.just("get_weather")),
+                    "arguments": anything_or(st.just('{"city": "Paris"}')),
+                },
+            )
+        ),
+    },
+)
+DICT_MESSAGES = st.fixed_dictionaries(
+    {
+        "role": anything_or(st.sampled_from(["user", "assistant", "tool", "system"])),
+        "content": anything_or(st.text(max_size=5)),
+    },
+    optional={
+        "tool_call_id": anything_or(IDS),
+        "tool_calls": anything_or(st.lists(anything_or(LC_CALLS), max_size=2)),
+    },
+)
+
+
+def ai_message(calls: Any) -> AIMessage:
+    """An AIMessage carrying `calls` in additional_kwargs, where one can be built."""
+    try:
+        return AIMessage("", additional_kwargs={"tool_calls": calls})
+    except (TypeError, ValueError):  # AIMessage's own parser refuses them
+        return AIMessage("")
+
+
+AI_MESSAGES = st.builds(
+    ai_message, anything_or(st.lists(anything_or(LC_CALLS), max_size=2))
+)
+OTHER_MESSAGES = st.sampled_from(
+    [HumanMessage("hi"), ToolMessage("18C", tool_call_id="call_1"), ("human", "hi")]
+)
+HISTORIES = st.lists(
+    st.one_of(DICT_MESSAGES, AI_MESSAGES, OTHER_MESSAGES), min_size=1, max_size=4
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(history=HISTORIES)
+def test_any_history_gives_a_result_a_value_error_or_a_minimax_error(
+    emulator: MiniMaxEmulator, make_model: Any, history: list[Any]
+) -> None:
+    emulator.set_responder(auto_responder)
+    sent = len(emulator.requests)
+    raised: Exception | None = None
+    try:
+        make_model().invoke(history)
+    except (MiniMaxError, ValueError) as error:
+        raised = error
+    reached = len(emulator.requests) - sent
+    if isinstance(raised, MiniMaxError):
+        assert reached == 1  # the emulator's 400 for what only it checks
+    elif raised is not None:
+        assert reached == 0, raised
+        assert not isinstance(raised, UnicodeError)
