@@ -44,7 +44,7 @@ with pydantic's strict validator, which is much faster than the SDK's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
@@ -67,17 +67,8 @@ from langchain_minimax._upstream import (
     ClientHooks,
     HookedAsyncOpenAI,
     HookedOpenAI,
-    build_proxied_async_httpx_client,
-    build_proxied_sync_httpx_client,
     copy_client,
-    get_default_async_httpx_client,
-    get_default_httpx_client,
-    global_ssl_context,
-    log_proxy_env_bypass_once,
     replace_post,
-    resolve_socket_options,
-    should_bypass_socket_options,
-    warn_if_proxy_env_shadowed,
 )
 from langchain_minimax.errors import MiniMaxAPIStatusError
 
@@ -86,64 +77,6 @@ if TYPE_CHECKING:
     from openai.resources.chat.completions import AsyncCompletions, Completions
 
 _T = TypeVar("_T")
-
-
-def http_clients(
-    *,
-    base_url: str,
-    timeout: Any,
-    proxy: str | None,
-    socket_options: Sequence[tuple[int, int, int]] | None,
-    http_client: Any,
-    http_async_client: Any,
-) -> tuple[Any, Any]:
-    """The sync and async httpx clients, chosen as `ChatOpenAI` chooses them.
-
-    Given clients are kept. Otherwise `proxy` gets a proxied client, and the
-    default is langchain-openai's shared client for `base_url`, with its TCP
-    keepalive socket options (`socket_options=None`) unless a proxy is set in
-    the environment, which those options would bypass.
-
-    Args:
-        base_url: The API base URL (the shared clients are cached per URL).
-        timeout: The request timeout.
-        proxy: `openai_proxy`.
-        socket_options: `http_socket_options`.
-        http_client: A given sync client, or `None`.
-        http_async_client: A given async client, or `None`.
-
-    Returns:
-        The sync client and the async client.
-
-    Raises:
-        ValueError: For `proxy` together with a given client.
-    """
-    if proxy and (http_client or http_async_client):
-        msg = (
-            f"openai_proxy={proxy!r} cannot be combined with http_client or "
-            "http_async_client: set the proxy on those clients instead."
-        )
-        raise ValueError(msg)
-    if should_bypass_socket_options(
-        http_socket_options=socket_options,
-        http_client=http_client,
-        http_async_client=http_async_client,
-        openai_proxy=proxy,
-    ):
-        resolved: tuple[tuple[int, int, int], ...] = ()
-        log_proxy_env_bypass_once()
-    else:
-        resolved = resolve_socket_options(socket_options)
-        warn_if_proxy_env_shadowed(resolved, openai_proxy=proxy)
-    if proxy:
-        verify = global_ssl_context
-        http_client = build_proxied_sync_httpx_client(proxy, verify, resolved)
-        http_async_client = build_proxied_async_httpx_client(proxy, verify, resolved)
-    return (
-        http_client or get_default_httpx_client(base_url, timeout, resolved),
-        http_async_client
-        or get_default_async_httpx_client(base_url, timeout, resolved),
-    )
 
 
 class _WireCompletion(openai.BaseModel):
@@ -249,6 +182,16 @@ def _validated(data: Any, cast_to: Any) -> object | None:
 
 class _MiniMaxClientHooks(ClientHooks):
     """What both clients do differently from the SDK (see the module doc)."""
+
+    organization: str | None
+    project: str | None
+
+    def __init__(self, **kwargs: Any) -> None:
+        # OpenAI's account ids never go to MiniMax: given `None`, the SDK reads
+        # OPENAI_ORG_ID / OPENAI_PROJECT_ID and sends them as headers.
+        super().__init__(**{**kwargs, "organization": "", "project": ""})
+        self.organization = None
+        self.project = None
 
     def should_retry(self, response: httpx.Response) -> bool:
         """The server's headers, else MiniMax's code, else the SDK's rules.

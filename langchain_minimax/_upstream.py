@@ -34,20 +34,16 @@ from langchain_core.language_models import BaseChatModel, LanguageModelInput
 from langchain_core.utils._merge import merge_dicts
 from langchain_openai import ChatOpenAI
 
-# ChatOpenAI's choice of httpx clients: its shared client cached per base URL,
-# proxied clients, TCP keepalive socket options and the rules for a proxy set
-# in the environment. Used so that ChatMiniMax connects as ChatOpenAI does.
+# ChatOpenAI's choice of httpx clients: proxied clients, TCP keepalive socket
+# options and the rules for a proxy set in the environment. Used so that
+# ChatMiniMax connects as ChatOpenAI does. Not its shared default clients: one
+# cached async client per base URL is what dies with the first event loop
+# (see `_client_factory`).
 from langchain_openai.chat_models._client_utils import (
     _build_proxied_async_httpx_client as build_proxied_async_httpx_client,
 )
 from langchain_openai.chat_models._client_utils import (
     _build_proxied_sync_httpx_client as build_proxied_sync_httpx_client,
-)
-from langchain_openai.chat_models._client_utils import (
-    _get_default_async_httpx_client as get_default_async_httpx_client,
-)
-from langchain_openai.chat_models._client_utils import (
-    _get_default_httpx_client as get_default_httpx_client,
 )
 from langchain_openai.chat_models._client_utils import (
     _log_proxy_env_bypass_once as log_proxy_env_bypass_once,
@@ -93,8 +89,6 @@ __all__ = [
     "build_proxied_sync_httpx_client",
     "changed_hooks",
     "copy_client",
-    "get_default_async_httpx_client",
-    "get_default_httpx_client",
     "global_ssl_context",
     "log_proxy_env_bypass_once",
     "merge_dicts",

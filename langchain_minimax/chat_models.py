@@ -26,12 +26,11 @@ from pydantic import ConfigDict, Field, SecretStr, model_validator
 from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
-from langchain_minimax._client import (
-    AsyncMiniMaxOpenAI,
-    MiniMaxOpenAI,
-    async_wire_completions,
-    http_clients,
-    wire_completions,
+from langchain_minimax._client_factory import (
+    copy_memo,
+    refuse_openai_arguments,
+    set_clients,
+    state_without_clients,
 )
 from langchain_minimax._raising import CallContext, translating
 from langchain_minimax._response_shape import (
@@ -77,9 +76,6 @@ from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
 from langchain_minimax.usage import with_cache_details
 from langchain_minimax.video import with_video_parts
-
-NO_KEY = "no-key"
-"""Sent as the key to a custom `base_url` (a proxy or the emulator) when none is set."""
 
 
 class ChatMiniMax(ChatOpenAI):
@@ -248,10 +244,10 @@ class ChatMiniMax(ChatOpenAI):
     """
 
     openai_api_key: SecretStr | None = None
-    """Unused: MiniMax's key is `api_key` (`minimax_api_key`)."""
+    """Refused (`ValueError`): MiniMax's key is `api_key` (`minimax_api_key`)."""
 
     openai_api_base: str | None = None
-    """Unused: MiniMax's base URL is `base_url` (`minimax_api_base`)."""
+    """Refused (`ValueError`): MiniMax's base URL is `base_url`."""
 
     reasoning_split: bool = True
     """Ask MiniMax to return reasoning apart from the answer.
@@ -292,7 +288,8 @@ class ChatMiniMax(ChatOpenAI):
     SDK objects; MiniMax's failures raise the same exceptions either way.
     """
 
-    model_config = ConfigDict(populate_by_name=True)
+    # A validation error never shows the arguments: they hold keys.
+    model_config = ConfigDict(populate_by_name=True, hide_input_in_errors=True)
 
     @property
     def lc_secrets(self) -> dict[str, str]:
@@ -329,6 +326,13 @@ class ChatMiniMax(ChatOpenAI):
     def _check_base_url(cls, data: Any) -> Any:
         """An empty base URL fails, other forms are normalized (`base_url`)."""
         return with_checked_base_url(data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_openai_arguments(cls, data: Any) -> Any:
+        """Raise for `openai_api_key` / `openai_api_base` (see docs/migration.md)."""
+        refuse_openai_arguments(data)
+        return data
 
     @model_validator(mode="after")
     def _set_minimax_version(self) -> Self:
@@ -375,46 +379,24 @@ class ChatMiniMax(ChatOpenAI):
         self.use_responses_api = False
         if self.stream_usage is None:
             self.stream_usage = True
-        client_params: dict[str, Any] = {
-            # A placeholder rather than None: the `openai` client would fall back
-            # to OPENAI_API_KEY. Only a non-MiniMax base URL can get here.
-            "api_key": api_key or NO_KEY,
-            "base_url": self.minimax_api_base,
-            "timeout": self.request_timeout,
-            "default_headers": self.default_headers,
-            "default_query": self.default_query,
-        }
-        if self.max_retries is not None:
-            client_params["max_retries"] = self.max_retries
-        if not self.client or not self.async_client:
-            # As ChatOpenAI builds them: proxy, TCP keepalive socket options.
-            sync_http, async_http = http_clients(
-                base_url=self.minimax_api_base,
-                timeout=self.request_timeout,
-                proxy=self.openai_proxy,
-                socket_options=self.http_socket_options,
-                http_client=self.http_client,
-                http_async_client=self.http_async_client,
-            )
-        if not self.client:
-            self.root_client = MiniMaxOpenAI(**client_params, http_client=sync_http)
-            self.client = (
-                wire_completions(self.root_client)
-                if self.json_client
-                else self.root_client.chat.completions
-            )
-        if not self.async_client:
-            self.root_async_client = AsyncMiniMaxOpenAI(
-                **client_params,
-                http_client=async_http,
-                stream_chunk_timeout=self.stream_chunk_timeout,
-            )
-            self.async_client = (
-                async_wire_completions(self.root_async_client)
-                if self.json_client
-                else self.root_async_client.chat.completions
-            )
+        set_clients(self)
         return self
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickled state: the configuration, the key as a `SecretStr`, no clients."""
+        return state_without_clients(super().__getstate__())
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        """Restore a pickled model; its clients are built in this process."""
+        super().__setstate__(state)
+        set_clients(self)
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy with clients of its own (those the user gave are shared)."""
+        memo = {} if memo is None else memo
+        copied = super().__deepcopy__(copy_memo(self.__dict__, memo))
+        set_clients(copied)
+        return copied
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         return model_profile(self.model_name)

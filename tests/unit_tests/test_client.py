@@ -15,8 +15,7 @@ import json
 import subprocess
 import sys
 import threading
-from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from typing import Any
 
 import httpx
 import openai
@@ -332,58 +331,17 @@ def test_package_import_loads_no_more_than_it_needs() -> None:
     assert [name for name in loaded if not name.startswith("langchain_minimax")] == []
 
 
-class _ForwardingProxy(http.server.BaseHTTPRequestHandler):
-    """A loopback HTTP proxy: records each request target and forwards it."""
-
-    seen: ClassVar[list[str]] = []
-
-    def do_POST(self) -> None:
-        self.seen.append(self.path)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        target = urlsplit(self.path)
-        upstream = http.client.HTTPConnection(target.hostname, target.port)
-        headers = {
-            name: value
-            for name, value in self.headers.items()
-            if name.lower() not in ("host", "proxy-connection", "connection")
-        }
-        upstream.request("POST", target.path, body, headers)
-        answer = upstream.getresponse()
-        data = answer.read()
-        self.send_response(answer.status)
-        for name, value in answer.getheaders():
-            if name.lower() not in ("transfer-encoding", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        upstream.close()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def proxy_url() -> Any:
-    _ForwardingProxy.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ForwardingProxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
 async def test_openai_proxy_carries_every_request(
-    make_model: Any, emulator: MiniMaxEmulator, proxy_url: str
+    make_model: Any, emulator: MiniMaxEmulator, relay_to: Any
 ) -> None:
     emulator.add_replies([REPLY, REPLY, REPLY])
-    model = make_model(openai_proxy=proxy_url)
+    proxy = relay_to(None)
+    model = make_model(openai_proxy=proxy.url)
     assert model.invoke("hi").content == "Hello."
     assert "".join(str(c.content) for c in model.stream("hi")) == "Hello."
     assert (await model.ainvoke("hi")).content == "Hello."
     target = emulator.base_url + "/chat/completions"
-    assert _ForwardingProxy.seen == [target] * 3
+    assert proxy.targets() == [target] * 3
     assert len(emulator.requests) == 3
 
 
@@ -409,6 +367,6 @@ def test_http_socket_options_reach_the_transport(
 ) -> None:
     emulator.add_reply(REPLY)
     model = make_model(http_socket_options=options)
-    pool = model.root_client._client._transport._pool
+    pool = model.root_client._client.current()._transport._pool
     assert list(pool._socket_options or []) == options
     assert model.invoke("hi").content == "Hello."

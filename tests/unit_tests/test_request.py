@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_minimax import ChatMiniMax
-from langchain_minimax.chat_models import DEFAULT_BASE_URL, NO_KEY
+from langchain_minimax._client_factory import NO_KEY
+from langchain_minimax.chat_models import DEFAULT_BASE_URL
 from langchain_minimax.request import (
     apply_message_rules,
     apply_tool_rules,
