@@ -43,6 +43,7 @@ from sections import (  # noqa: E402
     import_time,
     invoke,
     memory,
+    processes,
     request_building,
     sanity,
     stream,
@@ -58,6 +59,7 @@ SECTIONS: dict[str, Callable[[Report, Contenders, Sizes], None]] = {
     "import": import_time.run,
     "memory": memory.run,
     "tokens": token_counting.run,
+    "processes": processes.run,
 }
 
 

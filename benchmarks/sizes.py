@@ -23,6 +23,8 @@ class Sizes:
     reference_every: int
     """The emulator ceiling and the raw SDK run in every n-th round of the
     long sections (streaming, concurrency) only."""
+    process_requests: int
+    process_rounds: int
 
 
 FULL = Sizes(
@@ -40,6 +42,8 @@ FULL = Sizes(
     memory_bytes=1 << 20,
     memory_chunk_sizes=(256, 1024, 4096, 16384),
     reference_every=4,
+    process_requests=400,
+    process_rounds=5,
 )
 
 QUICK = Sizes(
@@ -57,4 +61,6 @@ QUICK = Sizes(
     memory_bytes=64 << 10,
     memory_chunk_sizes=(1024,),
     reference_every=4,
+    process_requests=20,
+    process_rounds=1,
 )
