@@ -68,6 +68,7 @@ from langchain_minimax._upstream import (
     HookedAsyncOpenAI,
     HookedOpenAI,
     copy_client,
+    drop_environment_headers,
     replace_post,
 )
 from langchain_minimax.errors import MiniMaxAPIStatusError
@@ -187,11 +188,13 @@ class _MiniMaxClientHooks(ClientHooks):
     project: str | None
 
     def __init__(self, **kwargs: Any) -> None:
-        # OpenAI's account ids never go to MiniMax: given `None`, the SDK reads
-        # OPENAI_ORG_ID / OPENAI_PROJECT_ID and sends them as headers.
+        # No OPENAI_* variable reaches MiniMax: given `None`, the SDK reads
+        # OPENAI_ORG_ID / OPENAI_PROJECT_ID and sends them as headers, and it
+        # always adds the headers of OPENAI_CUSTOM_HEADERS.
         super().__init__(**{**kwargs, "organization": "", "project": ""})
         self.organization = None
         self.project = None
+        drop_environment_headers(self, kwargs.get("default_headers"))
 
     def should_retry(self, response: httpx.Response) -> bool:
         """The server's headers, else MiniMax's code, else the SDK's rules.

@@ -25,9 +25,13 @@ holds one real httpx client per process (sync) or per process and event loop
 
 An `http_client` or `http_async_client` given by the user is used as given.
 
-The same split answers pickling and copying: a model's state leaves out its
-`openai` clients, and the copy builds its own (`state_without_clients`,
-`copy_memo`). A model with httpx clients given by the user cannot be pickled.
+The same split answers pickling and copying (`RebuildsClientsOnCopy`): a
+model's state leaves out its `openai` clients, and the copy builds its own
+where it is loaded. A model with clients given by the user cannot be pickled.
+
+`set_clients` is what `ChatMiniMax.validate_environment` calls; no `OPENAI_*`
+variable is read on the way (the key and base URL are MiniMax's, and
+`_client.py`'s clients leave OpenAI's account ids and custom headers out).
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ import os
 import weakref
 from collections.abc import AsyncIterator, Callable, Mapping
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import httpx2
 import openai
 from langchain_openai import ChatOpenAI
+from pydantic import BaseModel
+from typing_extensions import Self
 
 from langchain_minimax._client import (
     AsyncMiniMaxOpenAI,
@@ -372,6 +378,32 @@ class _PerLoopAsyncClient(httpx2.AsyncClient):
             await entry.client.aclose()
             _abandon(entry)
         await super().aclose()
+
+
+class RebuildsClientsOnCopy(BaseModel):
+    """Makes a `ChatOpenAI` subclass pickle and deep-copy, clients rebuilt.
+
+    `pickle`, `copy.deepcopy` and `model_copy(deep=True)` copy the whole
+    configuration, the key as a `SecretStr` included; the copy builds its own
+    `openai` clients (`set_clients`) in the process that loads it. Clients the
+    user gave are shared by a deep copy and make pickling raise `TypeError`.
+    """
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """The pickled state: the configuration without the clients."""
+        return state_without_clients(super().__getstate__())
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        """Restore a pickled model; its clients are built in this process."""
+        super().__setstate__(state)
+        set_clients(cast("ChatOpenAI", self))
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        """A deep copy with clients of its own (those the user gave are shared)."""
+        memo = {} if memo is None else memo
+        copied = super().__deepcopy__(copy_memo(self.__dict__, memo))
+        set_clients(cast("ChatOpenAI", copied))
+        return copied
 
 
 def state_without_clients(state: dict[str, Any]) -> dict[str, Any]:

@@ -89,6 +89,7 @@ __all__ = [
     "build_proxied_sync_httpx_client",
     "changed_hooks",
     "copy_client",
+    "drop_environment_headers",
     "global_ssl_context",
     "log_proxy_env_bypass_once",
     "merge_dicts",
@@ -136,6 +137,22 @@ def copy_client(
     """
     extra = {**own, **kwargs.pop("_extra_kwargs", {})}
     return copy(**kwargs, _extra_kwargs=extra)
+
+
+def drop_environment_headers(client: BaseClient[Any, Any], given: Any) -> None:
+    """Send only the headers given to `client`, none from `OPENAI_CUSTOM_HEADERS`.
+
+    Newer `openai` clients merge that variable's `Name: value` lines into
+    their private `_custom_headers`, an `Authorization` line included (which
+    would replace the MiniMax key), and no argument turns it off.
+
+    Args:
+        client: An `openai` client, just built.
+        given: The `default_headers` it was built with.
+    """
+    client._custom_headers = dict(given or {})
+    if hasattr(client, "_ambient_authorizations"):
+        client._ambient_authorizations = frozenset()
 
 
 def request_payload(model: ChatOpenAI, messages: LanguageModelInput) -> dict:

@@ -27,10 +27,9 @@ from typing_extensions import Self
 
 from langchain_minimax import content_blocks as _content_blocks  # noqa: F401
 from langchain_minimax._client_factory import (
-    copy_memo,
+    RebuildsClientsOnCopy,
     refuse_openai_arguments,
     set_clients,
-    state_without_clients,
 )
 from langchain_minimax._raising import CallContext, translating
 from langchain_minimax._response_shape import (
@@ -78,7 +77,7 @@ from langchain_minimax.usage import with_cache_details
 from langchain_minimax.video import with_video_parts
 
 
-class ChatMiniMax(ChatOpenAI):
+class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
     """MiniMax chat models (M2.x, M3, M3.1-Flash) through the OpenAI-compatible API.
 
     A drop-in `ChatOpenAI` that speaks MiniMax's dialect: it asks for reasoning
@@ -381,22 +380,6 @@ class ChatMiniMax(ChatOpenAI):
             self.stream_usage = True
         set_clients(self)
         return self
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickled state: the configuration, the key as a `SecretStr`, no clients."""
-        return state_without_clients(super().__getstate__())
-
-    def __setstate__(self, state: dict[Any, Any]) -> None:
-        """Restore a pickled model; its clients are built in this process."""
-        super().__setstate__(state)
-        set_clients(self)
-
-    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
-        """A deep copy with clients of its own (those the user gave are shared)."""
-        memo = {} if memo is None else memo
-        copied = super().__deepcopy__(copy_memo(self.__dict__, memo))
-        set_clients(copied)
-        return copied
 
     def _resolve_model_profile(self) -> ModelProfile | None:
         return model_profile(self.model_name)

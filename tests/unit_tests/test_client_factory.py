@@ -64,6 +64,7 @@ OPENAI_VARIABLES = (
     "OPENAI_ORG_ID",
     "OPENAI_PROJECT_ID",
     "OPENAI_PROXY",
+    "OPENAI_CUSTOM_HEADERS",
 )
 
 
@@ -104,6 +105,9 @@ async def test_openai_variables_are_never_used(
         "OPENAI_API_KEY": "sk-openai-key",
         "OPENAI_ORG_ID": "org-openai",
         "OPENAI_PROJECT_ID": "proj_openai",
+        # The SDK adds these headers to every request; this one would replace
+        # the MiniMax key.
+        "OPENAI_CUSTOM_HEADERS": "Authorization: Bearer sk-openai-key",
     }.get(variable, f"{capture}/v1")
     monkeypatch.setenv(variable, value)
     emulator.add_replies([REPLY] * 8)
@@ -122,7 +126,7 @@ async def test_openai_variables_are_never_used(
         assert request.headers.get("authorization") == f"Bearer {key}"
         assert "openai-organization" not in request.headers
         assert "openai-project" not in request.headers
-        assert value not in str(request.headers)
+        assert value.split()[-1] not in str(request.headers)
 
 
 def test_openai_account_ids_stay_off_the_clients(
