@@ -121,9 +121,9 @@ async def test_openai_variables_are_never_used(
         ).choices
     assert _Capture.hits == []
     assert len(emulator.requests) == 8
-    key = make_model().minimax_api_key.get_secret_value()
     for request in emulator.requests:
-        assert request.headers.get("authorization") == f"Bearer {key}"
+        # The emulator answers only MiniMax's key (it records none).
+        assert request.response_status == 200
         assert "openai-organization" not in request.headers
         assert "openai-project" not in request.headers
         assert value.split()[-1] not in str(request.headers)

@@ -109,9 +109,8 @@ async def test_copies_answer(
     check_answer(kind, await copied.ainvoke("Lyon?"), "Lyon?")
     if kind == "model":
         assert "".join(str(c.content) for c in copied.stream("Nice?"))
-    assert [r.headers["authorization"] for r in auto.requests] == [
-        f"Bearer {KEY}"
-    ] * len(auto.requests)
+    # The emulator answers only the key (it records none).
+    assert {r.response_status for r in auto.requests} == {200}
     if kind == "tools":
         assert auto.requests[0].body["tools"][0]["function"]["name"] == "get_weather"
 
@@ -244,5 +243,5 @@ def test_process_pool_answers_every_request(
     for (kind, _, question), answer in zip(jobs, answers, strict=True):
         check_answer(kind, answer, question)
     assert len(auto.requests) == 2 * len(jobs)
-    assert {r.headers["authorization"] for r in auto.requests} == {f"Bearer {KEY}"}
+    assert {r.response_status for r in auto.requests} == {200}
     assert sockets.settle_at(before) <= before
