@@ -26,6 +26,7 @@ from langchain_minimax import (
     MiniMaxRateLimitError,
     MiniMaxResponseError,
     MiniMaxStreamChunkTimeoutError,
+    MiniMaxTimeoutError,
 )
 from langchain_minimax import _response_bytes as response_bytes
 from langchain_minimax.testing import (
@@ -38,6 +39,7 @@ from langchain_minimax.testing import (
     MiniMaxEmulator,
     RawAnswer,
     Reply,
+    StalledStream,
 )
 
 MESSAGES = [{"role": "user", "content": "Hi"}]
@@ -49,6 +51,9 @@ FAST = {"retry-after-ms": "1"}
 
 @pytest.fixture
 def model(make_model: Callable[..., ChatMiniMax]) -> Callable[..., ChatMiniMax]:
+    """`make_model` with a fresh async client (the default one is bound to the
+    first event loop it ran in)."""
+
     def make(**kwargs: Any) -> ChatMiniMax:
         kwargs.setdefault("http_async_client", openai.DefaultAsyncHttpxClient())
         return make_model(**kwargs)
@@ -248,3 +253,28 @@ async def test_keep_alives_within_the_deadline_are_harmless(
     emulator.add_fault(KeepAlive(count=3, interval=0.01))
     chunks = [c.text async for c in model(stream_chunk_timeout=5).astream("Hi")]
     assert "".join(chunks) == "On time."
+
+
+# --- what bounds a sync stream: `timeout`, per read (see README) ---
+
+
+def test_sync_stream_timeout_bounds_each_read(
+    emulator: MiniMaxEmulator, model: Any
+) -> None:
+    # Nothing arrives for 2 s after the first chunk: the read times out.
+    emulator.add_reply(Reply(content="Slow to come.", chunk_size=4))
+    emulator.add_fault(StalledStream(chunk_delay=2.0))
+    with pytest.raises(MiniMaxTimeoutError):
+        for _ in model(timeout=0.5).stream("Hi"):
+            pass
+
+
+def test_sync_stream_timeout_is_not_a_deadline(
+    emulator: MiniMaxEmulator, model: Any
+) -> None:
+    # Keep-alive comments every 0.1 s for 1.2 s: each read gets bytes within
+    # `timeout`, so the stream goes on, longer than `timeout`, to the end.
+    emulator.add_reply(Reply(content="Kept alive.", chunk_size=4))
+    emulator.add_fault(KeepAlive(count=12, interval=0.1))
+    chunks = [chunk.text for chunk in model(timeout=0.5).stream("Hi")]
+    assert "".join(chunks) == "Kept alive."
