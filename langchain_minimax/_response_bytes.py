@@ -138,6 +138,21 @@ def _is_json(response: httpx.Response) -> bool:
     return content_type.endswith("json")
 
 
+def _declared_within_cap(response: httpx.Response, limits: _Limits) -> bool:
+    """Whether a plain body declares a length within `MAX_BODY_BYTES`.
+
+    The HTTP layer then reads no more than that, so the body can be read as
+    it is, without a copy.
+    """
+    length = response.headers.get("content-length", "")
+    return (
+        not limits.compressed
+        and length.isdigit()
+        and int(length) <= MAX_BODY_BYTES
+        and not response.is_stream_consumed
+    )
+
+
 def _decoded(
     response: httpx.Response, content: bytes | Iterable[bytes] | AsyncIterator[bytes]
 ) -> httpx.Response:
@@ -199,6 +214,9 @@ def checked_response(response: httpx.Response, *, stream: bool) -> httpx.Respons
     """
     limits = _Limits(response)
     if not (stream and _is_stream(response)):
+        if _declared_within_cap(response, limits):
+            response.read()
+            return _checked_body(response)
         try:
             content = b"".join(map(limits.body, response.iter_bytes()))
         finally:
@@ -255,6 +273,9 @@ async def achecked_response(
     """
     limits = _Limits(response)
     if not (stream and _is_stream(response)):
+        if _declared_within_cap(response, limits):
+            await response.aread()
+            return _checked_body(response)
         try:
             content = b"".join([limits.body(p) async for p in response.aiter_bytes()])
         finally:
