@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -12,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from strategies import JSON_VALUES
 
@@ -490,3 +492,59 @@ def test_the_cli_warns_when_serving_beyond_loopback_without_a_key() -> None:
     assert err.count("\n") == 1
     assert err.startswith("python -m langchain_minimax.testing: warning: ")
     assert "without an api_key" in err
+
+
+# -- any bytes on the socket: an answer or a closed connection, never a traceback ----
+
+REQUEST_HEADS = st.sampled_from(
+    [
+        b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n",
+        b"POST /chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n",
+        b"GET / HTTP/1.0\r\n",
+        b"",
+    ]
+)
+REQUEST_PIECES = st.sampled_from(
+    [
+        b"Content-Length: 5\r\n",
+        b"Content-Length: 99999999999\r\n",
+        b"Content-Length: x\r\n",
+        b"Expect: 100-continue\r\n",
+        b"Authorization: Bearer \xff\r\n",
+        b"X: " + b"a" * 70_000 + b"\r\n",
+        b"\r\n",
+        b"0\r\n\r\n",
+        b"5\r\n",
+        b"{",
+        b"\x00\xff\xfe",
+        b"[" * 3000,
+        b'"\\ud800"',
+        BODY.encode(),
+    ]
+)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(head=REQUEST_HEADS, pieces=st.lists(REQUEST_PIECES, max_size=8))
+def test_any_bytes_get_an_answer_or_a_close_never_a_traceback(
+    emulator: MiniMaxEmulator,
+    capfd: pytest.CaptureFixture[str],
+    head: bytes,
+    pieces: list[bytes],
+) -> None:
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=20) as sock:
+        received = b""
+        # The server may answer and close before it read everything we send.
+        with contextlib.suppress(OSError):
+            sock.sendall(head + b"".join(pieces))
+            sock.shutdown(socket.SHUT_WR)
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                received += chunk
+    if received:
+        assert re.match(rb"HTTP/1\.[01] (100|200|400|401|404) ", received)
+    assert capfd.readouterr().err == ""
