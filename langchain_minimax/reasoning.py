@@ -327,8 +327,8 @@ def attach_reasoning(
        message: sent exactly as received.
     3. A `reasoning_content` string on a message from MiniMax
        (`response_metadata["model_provider"] == "minimax"`), which is how
-       MiniMax-M3 answers: sent back as `reasoning_content` in split mode, as
-       MiniMax's M3 suite does. Not when a relay sent it as `reasoning`
+       MiniMax-M3.1-Flash answers: sent back as `reasoning_content` in split
+       mode, as MiniMax's suite does. Not when a relay sent it as `reasoning`
        (kept in `additional_kwargs["reasoning"]`): that is no MiniMax form,
        so it goes as case 4.
     4. Reasoning from another provider or an unmarked message: in split mode

@@ -138,8 +138,8 @@ class MiniMaxEmulator:
         extra_models: Model names to accept besides the MiniMax ones.
         context_limit_tokens: Reject prompts whose size, measured like
             `Reply.prompt_tokens`, exceeds this many tokens; `None` (the
-            default) takes each model's context window (204,800 tokens;
-            MiniMax-M3 1,048,576).
+            default) takes each model's context window from the model table
+            (204,800 tokens; MiniMax-M3 and M3.1-Flash 1,000,000).
         responder: The function answering when the reply queue is empty;
             `None` uses `default_responder`.
 
