@@ -18,7 +18,8 @@ here, with no file, no dependency and no network:
   assistant turn sends back, tool calls and their arguments, bound tools'
   schemas, a fixed cost per image or video, and the fixed prompt the service
   adds. The framing constants were fitted to the `prompt_tokens` MiniMax
-  billed (MiniMax-M3.1-Flash, the suite's "M3" records) for real requests (`tests/unit_tests/data/m3_prompt_tokens.jsonl`).
+  billed for real requests (MiniMax-M3.1-Flash, the suite's "M3" records:
+  `tests/unit_tests/data/m3_prompt_tokens.jsonl`).
 
 Costs are kept in hundredths of a token and rounded once per message, so that
 counts add up: a list of messages counts exactly what its messages count one by
@@ -164,10 +165,11 @@ SERVICE_PROMPT = 139
 """The prompt MiniMax adds to every request: 139 tokens, counted only for the
 billed estimate (`include_service_prompt`).
 
-MiniMax-M3.1-Flash (the suite's "M3" records) billed 152 prompt tokens for a one-line question with no system
-message. With `MESSAGE_FRAME` set to one token (fitted freely, it comes out
-slightly below zero, which no framing can be), this and `TOOLS_PROMPT` are the
-least-squares fit, rounded, to all eight requests of the calibration file.
+MiniMax-M3.1-Flash (the suite's "M3" records) billed 152 prompt tokens for a
+one-line question with no system message. With `MESSAGE_FRAME` set to one
+token (fitted freely, it comes out slightly below zero, which no framing can
+be), this and `TOOLS_PROMPT` are the least-squares fit, rounded, to all eight
+requests of the calibration file.
 """
 
 MESSAGE_FRAME = 1
