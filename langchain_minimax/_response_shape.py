@@ -24,7 +24,6 @@ from typing_extensions import NotRequired, TypedDict
 
 from langchain_minimax._failures import read_failure
 from langchain_minimax.errors import MiniMaxResponseError
-from langchain_minimax.response import wire_dict
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -129,6 +128,14 @@ class _Completion(_Answer):
 class _Chunk(_Answer):
     # `None` or absent: a usage-only chunk. MiniMax sends one choice.
     choices: NotRequired[Annotated[list[_StreamedChoice], Field(max_length=1)] | None]
+
+
+def wire_dict(obj: Any) -> dict[str, Any]:
+    """The JSON dict of an `openai` response object (or the dict itself)."""
+    if isinstance(obj, dict):
+        return obj
+    dumped: dict[str, Any] = obj.model_dump(warnings=False)
+    return dumped
 
 
 @cache

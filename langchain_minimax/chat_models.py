@@ -15,7 +15,7 @@ from langchain_core.language_models import (
     LanguageModelInput,
     ModelProfile,
 )
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import Runnable, RunnableBinding
@@ -32,11 +32,6 @@ from langchain_minimax._client_factory import (
     set_clients,
 )
 from langchain_minimax._raising import CallContext, translating
-from langchain_minimax._response_shape import (
-    check_chunk,
-    check_completion,
-    unfinished_stream,
-)
 from langchain_minimax._upstream import DictOrPydantic, DictOrPydanticClass
 from langchain_minimax._version import __version__
 from langchain_minimax.base_url import (
@@ -53,7 +48,14 @@ from langchain_minimax.profiles import (
     temperature_range,
     warn_if_retired,
 )
-from langchain_minimax.reasoning import read_reasoning, readable_messages
+from langchain_minimax.reader import (
+    PROVIDER,
+    aread_stream,
+    read_chunk,
+    read_completion,
+    read_stream,
+)
+from langchain_minimax.reasoning import readable_messages
 from langchain_minimax.request import (
     IGNORED_PARAMS,
     build_payload,
@@ -64,16 +66,7 @@ from langchain_minimax.request import (
     tool_choice_honoured,
     tool_names,
 )
-from langchain_minimax.response import (
-    MODERATION,
-    PROVIDER,
-    annotate_message,
-    read_moderation,
-)
-from langchain_minimax.streaming import StreamState
-from langchain_minimax.tool_calls import readable_response, split_calls
 from langchain_minimax.tool_choice import ahold_stream, hold_result, hold_stream
-from langchain_minimax.usage import with_cache_details
 from langchain_minimax.video import with_video_parts
 
 
@@ -670,23 +663,12 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         response: dict | openai.BaseModel,
         generation_info: dict | None = None,
     ) -> ChatResult:
-        body = check_completion(response, self._call_context())
-        result = super()._create_chat_result(
-            readable_response(response, body), generation_info
+        parent = super()._create_chat_result
+        return read_completion(
+            response,
+            self._call_context(),
+            lambda readable: parent(readable, generation_info),
         )
-        moderation = read_moderation(body)
-        for generation, choice in zip(result.generations, body["choices"], strict=True):
-            message = cast("AIMessage", generation.message)
-            annotate_message(message, choice["message"])
-            split_calls(message, choice)
-            message.usage_metadata = with_cache_details(
-                message.usage_metadata, body.get("usage")
-            )
-            if moderation:
-                generation.message.response_metadata[MODERATION] = moderation
-        if result.llm_output is not None:
-            result.llm_output["model_provider"] = PROVIDER
-        return result
 
     def _convert_chunk_to_generation_chunk(
         self,
@@ -694,26 +676,12 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         default_chunk_class: type,
         base_generation_info: dict | None,
     ) -> ChatGenerationChunk | None:
-        check_chunk(chunk, self._stream_context)
-        generation_chunk = super()._convert_chunk_to_generation_chunk(
-            chunk, default_chunk_class, base_generation_info
+        parent = super()._convert_chunk_to_generation_chunk
+        return read_chunk(
+            chunk,
+            self._stream_context,
+            lambda read: parent(read, default_chunk_class, base_generation_info),
         )
-        if generation_chunk is None:
-            return None
-        message = cast("AIMessageChunk", generation_chunk.message)
-        message.response_metadata["model_provider"] = PROVIDER
-        message.usage_metadata = with_cache_details(
-            message.usage_metadata, chunk.get("usage")
-        )
-        if moderation := read_moderation(chunk):
-            # Taken off again by StreamState, which sends the last one once.
-            message.response_metadata[MODERATION] = moderation
-        choices = chunk.get("choices")
-        if choices:
-            message.additional_kwargs.update(
-                read_reasoning(choices[0].get("delta") or {})
-            )
-        return generation_chunk
 
     def _stream(
         self,
@@ -722,22 +690,11 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        state = StreamState()
-        context = self._call_context(streaming=True)
-        with translating(context):
-            chunks = super()._stream(messages, stop=stop, **kwargs)
-            for chunk in hold_stream(chunks, kwargs):
-                context.chunks += 1
-                chunk = state.process(chunk)
-                if run_manager:
-                    run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                yield chunk
-        if last := state.flush():
-            if run_manager:
-                run_manager.on_llm_new_token(last.text, chunk=last)
-            yield last
-        if state.finish_reason is None:
-            raise unfinished_stream(context)
+        yield from read_stream(
+            hold_stream(super()._stream(messages, stop=stop, **kwargs), kwargs),
+            self._call_context(streaming=True),
+            run_manager,
+        )
 
     async def _astream(
         self,
@@ -746,19 +703,9 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        state = StreamState()
-        context = self._call_context(streaming=True)
-        with translating(context):
-            chunks = super()._astream(messages, stop=stop, **kwargs)
-            async for chunk in ahold_stream(chunks, kwargs):
-                context.chunks += 1
-                chunk = state.process(chunk)
-                if run_manager:
-                    await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                yield chunk
-        if last := state.flush():
-            if run_manager:
-                await run_manager.on_llm_new_token(last.text, chunk=last)
-            yield last
-        if state.finish_reason is None:
-            raise unfinished_stream(context)
+        async for chunk in aread_stream(
+            ahold_stream(super()._astream(messages, stop=stop, **kwargs), kwargs),
+            self._call_context(streaming=True),
+            run_manager,
+        ):
+            yield chunk

@@ -41,7 +41,7 @@ AIMessageT = TypeVar("AIMessageT", bound=AIMessage)
 def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
     """Split a message, or one stream chunk, into reasoning and answer text.
 
-    In inline mode the stream state (`streaming.StreamState`) gives every chunk
+    In inline mode the stream state (`reader.StreamReader`) gives every chunk
     from inside the think block its reasoning piece in
     `additional_kwargs["reasoning_content"]` while `content` stays verbatim; a
     chunk's `content` is then the opening tag, its framing newline and its

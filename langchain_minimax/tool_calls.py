@@ -8,7 +8,7 @@ and re-parses them with `parse_partial_json`, which closes open strings and
 brackets, so `{"text": "line1\nli` would become the valid call
 `{"text": "line1\nli"}` and an agent would run the tool with truncated input.
 
-The stream state (`streaming.StreamState`) therefore keeps each call's
+The stream state (`reader.StreamReader`) therefore keeps each call's
 fragments and, once the service's stream ended, appends (on a last chunk of
 its own) to the arguments of every call that `invoke` would reject a short
 marker from

@@ -2,7 +2,7 @@
 
 Arbitrary response bodies go into `ChatMiniMax._create_chat_result`, and
 arbitrary chunk sequences are streamed through the real `openai` client (over a
-mock transport) into `_convert_chunk_to_generation_chunk` and `StreamState`.
+mock transport) into `_convert_chunk_to_generation_chunk` and `StreamReader`.
 Either one of the package's documented exceptions (`MiniMaxError`) is raised,
 or the result keeps everything that was received: content, reasoning and tool
 calls.

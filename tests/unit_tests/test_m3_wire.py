@@ -253,7 +253,7 @@ async def test_moderation_flags_in_astream_events(
 
 
 def test_unknown_category_code_is_kept(make_model: Any) -> None:
-    from langchain_minimax.response import read_moderation
+    from langchain_minimax.reader import read_moderation
 
     assert read_moderation({"input_sensitive": True, "input_sensitive_type": 42}) == {
         "input_flagged": True,

@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk
 
 from langchain_minimax import ChatMiniMax
-from langchain_minimax.streaming import StreamState
+from langchain_minimax.reader import StreamReader
 
 GenerationT = TypeVar("GenerationT", bound=ChatGeneration)
 
@@ -148,7 +148,7 @@ def _chunks(
 
 
 def _stream(chunks: list[dict[str, Any]]) -> AIMessageChunk:
-    state = StreamState()
+    state = StreamReader()
     out: list[ChatGenerationChunk] = []
     for raw in chunks:
         gen = MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})
@@ -341,7 +341,7 @@ def test_one_char_chunks_reasoning_details_rebuilt_exactly() -> None:
 
 def test_each_inline_chunk_is_told_apart() -> None:
     chunks = _chunks("ab", "cd", [], False, list(range(100)))
-    state = StreamState()
+    state = StreamReader()
     reasoning, text = "", ""
     for raw in chunks:
         gen = state.process(
@@ -371,17 +371,17 @@ def test_zero_usage_on_every_chunk_does_not_corrupt_total() -> None:
 
 
 def test_state_records_finish_reason() -> None:
-    state = StreamState()
+    state = StreamReader()
     for raw in _chunks("r", "a", [], True, []):
         gen = MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})
         assert gen is not None
         state.process(gen)
     assert state.finish_reason == "stop"
-    assert StreamState().finish_reason is None
+    assert StreamReader().finish_reason is None
 
 
 def _processed(raws: list[dict[str, Any]]) -> list[ChatGenerationChunk]:
-    state = StreamState()
+    state = StreamReader()
     gens = [
         state.process(gen)
         for raw in raws
@@ -467,7 +467,7 @@ def test_stream_without_finish_reason_flushes_the_details() -> None:
 
 def test_reasoning_details_that_are_not_objects_keep_their_place() -> None:
     """A null fragment is not mistaken for a collected entry."""
-    state = StreamState()
+    state = StreamReader()
     first = ChatGenerationChunk(
         message=AIMessageChunk(
             content="",

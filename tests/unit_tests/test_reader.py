@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_core.messages import AIMessage
 
-from langchain_minimax.response import SERVICE_NAME, annotate_message
+from langchain_minimax.reader import SERVICE_NAME, read_message
 
 DETAIL = {
     "type": "reasoning.text",
@@ -17,7 +17,7 @@ DETAIL = {
 
 def test_split_message() -> None:
     message = AIMessage("Answer", name=SERVICE_NAME)
-    annotate_message(
+    read_message(
         message,
         {"content": "Answer", "reasoning_details": [DETAIL], "name": SERVICE_NAME},
     )
@@ -32,13 +32,13 @@ def test_split_message() -> None:
 def test_inline_message_keeps_content() -> None:
     content = "<think>\nwhy\n</think>\n\nAnswer"
     message = AIMessage(content)
-    annotate_message(message, {"content": content})
+    read_message(message, {"content": content})
     assert message.content == content
     assert message.additional_kwargs == {"reasoning_content": "why"}
 
 
 def test_plain_message_and_other_names() -> None:
     message = AIMessage("Answer", name="researcher")
-    annotate_message(message, {"content": "Answer"})
+    read_message(message, {"content": "Answer"})
     assert message.additional_kwargs == {}
     assert message.name == "researcher"
