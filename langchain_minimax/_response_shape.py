@@ -34,12 +34,13 @@ if TYPE_CHECKING:
 
 class _Function(TypedDict):
     name: str
-    arguments: str
+    # An object from some relays: read as the JSON text it stands for.
+    arguments: str | dict[str, Any]
 
 
 class _FunctionFragment(TypedDict):
     name: NotRequired[str | None]
-    arguments: NotRequired[str | None]
+    arguments: NotRequired[str | dict[str, Any] | None]
 
 
 class _ToolCall(TypedDict):
@@ -69,6 +70,7 @@ class _Said(TypedDict):
 
     content: NotRequired[str | None]
     reasoning_content: NotRequired[str | None]
+    reasoning: NotRequired[str | None]
     name: NotRequired[str | None]
     id: NotRequired[str | None]
     reasoning_details: NotRequired[list[_ReasoningDetail] | None]
@@ -179,6 +181,9 @@ def _problem(error: ErrorDetails, what: str, *, streamed: bool) -> str:
     loc = error["loc"]
     kind = error["type"]
     value = None if kind == "missing" else error["input"]
+    if loc[-1] == "str" and len(loc) > 1 and loc[-2] == "arguments":
+        # The first member of the arguments' union (text or an object).
+        return f"{_path(loc[:-1])} is {json_kind(value)}, not a string or an object"
     if loc[0] == "choices" and len(loc) <= 2:
         if kind == "too_short":
             return f"{what} has no choices"

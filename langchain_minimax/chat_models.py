@@ -50,10 +50,12 @@ from langchain_minimax.profiles import (
 )
 from langchain_minimax.reader import (
     PROVIDER,
+    ReadOptions,
     aread_stream,
     read_chunk,
     read_completion,
     read_stream,
+    reading,
 )
 from langchain_minimax.reasoning import readable_messages
 from langchain_minimax.request import (
@@ -63,6 +65,7 @@ from langchain_minimax.request import (
     check_params,
     check_payload,
     drop_ignored,
+    request_extra_body,
     tool_choice_honoured,
     tool_names,
 )
@@ -627,6 +630,21 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
             streaming=streaming,
         )
 
+    def _read_options(self, kwargs: dict[str, Any]) -> ReadOptions:
+        """How to read the answer to a call with these keyword arguments."""
+        lifted = {
+            key: value
+            for source in (self.model_kwargs, kwargs)
+            for key, value in source.items()
+            if key == "reasoning_split"
+        }
+        body = request_extra_body(
+            self.extra_body, kwargs.get("extra_body"), self.reasoning_split, lifted
+        )
+        return ReadOptions.of_call(
+            reasoning_split=bool(body["reasoning_split"]), tools=kwargs.get("tools")
+        )
+
     def _stream_context(self) -> CallContext:
         return self._call_context(streaming=True)
 
@@ -637,7 +655,7 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with translating(self._call_context()):
+        with translating(self._call_context()), reading(self._read_options(kwargs)):
             result = super()._generate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
@@ -651,7 +669,7 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with translating(self._call_context()):
+        with translating(self._call_context()), reading(self._read_options(kwargs)):
             result = await super()._agenerate(
                 messages, stop=stop, run_manager=run_manager, **kwargs
             )
@@ -694,6 +712,7 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
             hold_stream(super()._stream(messages, stop=stop, **kwargs), kwargs),
             self._call_context(streaming=True),
             run_manager,
+            self._read_options(kwargs),
         )
 
     async def _astream(
@@ -707,5 +726,6 @@ class ChatMiniMax(RebuildsClientsOnCopy, ChatOpenAI):
             ahold_stream(super()._astream(messages, stop=stop, **kwargs), kwargs),
             self._call_context(streaming=True),
             run_manager,
+            self._read_options(kwargs),
         ):
             yield chunk

@@ -23,15 +23,8 @@ from langchain_core.messages.block_translators.openai import (
     translate_content_chunk as openai_chunk_blocks,
 )
 
-from langchain_minimax.reasoning import (
-    FRAME,
-    THINK_CLOSE,
-    has_think_block,
-    inline_reasoning,
-    split_think,
-)
-
-_CLOSES = (FRAME + THINK_CLOSE, THINK_CLOSE)
+from langchain_minimax.content_reader import THINK_TAGS
+from langchain_minimax.reasoning import FRAME, unframe
 
 PROVIDER = "minimax"
 
@@ -41,27 +34,34 @@ AIMessageT = TypeVar("AIMessageT", bound=AIMessage)
 def _reasoning_and_text(message: AIMessage) -> tuple[str | None, str]:
     """Split a message, or one stream chunk, into reasoning and answer text.
 
-    In inline mode the stream state (`reader.StreamReader`) gives every chunk
-    from inside the think block its reasoning piece in
-    `additional_kwargs["reasoning_content"]` while `content` stays verbatim; a
-    chunk's `content` is then the opening tag, its framing newline and its
-    piece, the piece alone, or the piece, the framing newline, the closing
-    tag and the start of the answer (the state keeps framing newlines in the
-    chunk of their tag).
+    The reader (`reader.StreamReader`, `content_reader`) keeps `content` as
+    received and puts the reasoning in `additional_kwargs["reasoning_content"]`.
+    A think block (`<think>`, or M3's `<mm:think>`) at the start of `content`
+    is reasoning; so is, when there is reasoning, the text up to a closing
+    tag that ends with it (an opener-less block, or a stream chunk from
+    inside a block: the chunk's reasoning piece, or a piece of a block whose
+    reasoning came in the structured field).
     """
     content = message.content
     assert isinstance(content, str)
     kwargs = message.additional_kwargs
     flat = kwargs.get("reasoning_content")
     flat = flat if isinstance(flat, str) else None
-    if has_think_block(content):
-        after = split_think(content).after
-        return (flat if flat is not None else inline_reasoning(content)), after
-    if flat is None or "reasoning_details" in kwargs:
-        return flat, content
-    for close in _CLOSES:
-        if content.startswith(flat + close):
-            return flat, content[len(flat) + len(close) :]
+    for opening, closing in THINK_TAGS:
+        if content.startswith(opening):
+            end = content.find(closing, len(opening))
+            if flat is None:
+                inner = content[len(opening) : None if end == -1 else end]
+                flat = unframe(inner, closed=end != -1)
+            return flat, "" if end == -1 else content[end + len(closing) :]
+    if flat is None:
+        return None, content
+    for _, closing in THINK_TAGS:
+        end = content.find(closing)
+        if end != -1 and flat.endswith(
+            content[:end].removesuffix(FRAME).removeprefix(FRAME)
+        ):
+            return flat, content[end + len(closing) :]
     if content == flat:
         return flat, ""
     return flat, content

@@ -43,10 +43,15 @@ was already streamed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.tool import invalid_tool_call, tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
 from langchain_minimax._raising import translating
@@ -56,14 +61,15 @@ from langchain_minimax._response_shape import (
     unfinished_stream,
 )
 from langchain_minimax._upstream import merge_dicts
-from langchain_minimax.reasoning import (
-    FRAME,
-    THINK_CLOSE,
-    THINK_OPEN,
-    inline_reasoning,
-    read_reasoning,
+from langchain_minimax.content_reader import ContentReader, Reading
+from langchain_minimax.reasoning import read_reasoning
+from langchain_minimax.tool_calls import (
+    CallArguments,
+    readable_response,
+    split_calls,
+    text_arguments,
 )
-from langchain_minimax.tool_calls import CallArguments, readable_response, split_calls
+from langchain_minimax.tool_markup import MarkupCall, bound_tools
 from langchain_minimax.usage import with_cache_details
 
 if TYPE_CHECKING:
@@ -146,12 +152,49 @@ def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the request says about how to read its answer.
+
+    Attributes:
+        inline: Whether the request asked for inline reasoning
+            (`reasoning_split=False`).
+        tools: The bound tools' parameter schemas by name (see
+            `tool_markup.bound_tools`); raw tool-call markup is read only
+            when tools are bound.
+    """
+
+    inline: bool = False
+    tools: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of_call(cls, *, reasoning_split: bool, tools: Any) -> ReadOptions:
+        """The options of a call with this `reasoning_split` and these `tools`."""
+        return cls(inline=not reasoning_split, tools=bound_tools(tools))
+
+
+_OPTIONS: ContextVar[ReadOptions | None] = ContextVar(
+    "langchain_minimax_read_options", default=None
+)
+
+
+@contextmanager
+def reading(options: ReadOptions) -> Iterator[None]:
+    """Read the completions of the calls made inside with `options`."""
+    token = _OPTIONS.set(options)
+    try:
+        yield
+    finally:
+        _OPTIONS.reset(token)
+
+
 def read_said(message: BaseMessage, said: Mapping[str, Any]) -> None:
     """Read what MiniMax adds to a response message or a stream delta, in place.
 
-    Split reasoning (`reasoning_details`, `reasoning_content`) goes into
-    `additional_kwargs` as received; MiniMax's service name is dropped from
-    `name` and the provider recorded. Used for completions and chunks alike.
+    Split reasoning (`reasoning_details`, `reasoning_content`, or a relay's
+    `reasoning`, see `reasoning.read_reasoning`) goes into `additional_kwargs`
+    as received; MiniMax's service name is dropped from `name` and the
+    provider recorded. Used for completions and chunks alike.
 
     Args:
         message: The message or message chunk `ChatOpenAI` built from `said`.
@@ -163,26 +206,42 @@ def read_said(message: BaseMessage, said: Mapping[str, Any]) -> None:
     message.response_metadata["model_provider"] = PROVIDER
 
 
-def read_message(message: BaseMessage, said: Mapping[str, Any]) -> None:
-    """Read a whole response message's reasoning and name, in place.
+def _has_structured(kwargs: Mapping[str, Any]) -> bool:
+    """Whether a message or chunk carries reasoning text in a structured field."""
+    return bool(kwargs.get("reasoning_content"))
 
-    As `read_said`; and inline reasoning stays in `content`, as MiniMax wants
-    it back, while its text (without the framing newlines, as split mode gives
-    it) is also put in `additional_kwargs["reasoning_content"]`, where UIs and
-    other providers look.
+
+def read_content(message: AIMessage, reading: Reading, *, structured: bool) -> None:
+    """Put what a message's content reads as onto the message, in place.
 
     Args:
-        message: The message `ChatOpenAI` built from `said`.
-        said: The choice's `message` as received.
+        message: The message, or a stream's message chunk.
+        reading: What `ContentReader` made of its content.
+        structured: Whether the structured field is the reasoning's source.
     """
-    read_said(message, said)
-    content = message.content
-    if "reasoning_content" not in message.additional_kwargs and isinstance(
-        content, str
-    ):
-        reasoning = inline_reasoning(content)
-        if reasoning is not None:
-            message.additional_kwargs["reasoning_content"] = reasoning
+    message.content = reading.content
+    kwargs = message.additional_kwargs
+    if reading.reasoning is not None and not structured:
+        kwargs["reasoning_content"] = kwargs.get("reasoning_content", "") + (
+            reading.reasoning
+        )
+
+
+def _markup_calls(message: AIMessage, calls: list[MarkupCall]) -> None:
+    """Add the calls read from a whole message's markup to it, in place."""
+    for call in calls:
+        if call.error is None:
+            message.tool_calls.append(
+                tool_call(
+                    name=call.name or "", args=json.loads(call.arguments), id=call.id
+                )
+            )
+        else:
+            message.invalid_tool_calls.append(
+                invalid_tool_call(
+                    name=call.name, args=call.arguments, id=call.id, error=call.error
+                )
+            )
 
 
 def read_completion(
@@ -192,14 +251,20 @@ def read_completion(
 ) -> ChatResult:
     """Read a chat completion into the `ChatResult` the model returns.
 
+    Each message's content goes through one `ContentReader` as a whole, the
+    reader a stream feeds piece by piece, so a summed stream equals it.
+
     Args:
         response: The completion as the client returned it.
         context: Where the call went, for the exceptions raised.
         build: `ChatOpenAI`'s own reading of a completion.
 
     Returns:
-        The result, each message with MiniMax's reasoning, moderation flags
-        and tool calls read (see `read_message`, `read_moderation`,
+        The result, each message with MiniMax's reasoning (one source: the
+        structured field when there is one, else the think block in
+        `content`, which stays as received), raw tool-call markup read into
+        tool calls, moderation flags and broken calls made invalid (see
+        `read_said`, `content_reader`, `read_moderation`,
         `tool_calls.split_calls`).
 
     Raises:
@@ -207,20 +272,85 @@ def read_completion(
         MiniMaxResponseError: If the body is not a usable chat completion.
     """
     body = check_completion(response, context)
+    if any(
+        text_arguments((choice["message"] or {}).get("tool_calls")) is not None
+        for choice in body["choices"]
+    ):
+        body = _with_text_arguments(body)
+        response = body
     result = build(readable_response(response, body))
+    options = _OPTIONS.get() or ReadOptions()
     moderation = read_moderation(body)
     for generation, choice in zip(result.generations, body["choices"], strict=True):
         message = cast("AIMessage", generation.message)
-        read_message(message, choice["message"])
+        read_said(message, choice["message"])
         split_calls(message, choice)
         message.usage_metadata = with_cache_details(
             message.usage_metadata, body.get("usage")
         )
+        if isinstance(message.content, str):
+            structured = _has_structured(message.additional_kwargs)
+            content = ContentReader(
+                inline=options.inline, tools=options.tools, seed=str(body.get("id"))
+            )
+            content.structured = structured
+            reading = content.read(message.content, final=True)
+            read_content(message, reading, structured=structured)
+            _markup_calls(message, reading.calls)
         if moderation:
             message.response_metadata[MODERATION] = moderation
     if result.llm_output is not None:
         result.llm_output["model_provider"] = PROVIDER
     return result
+
+
+def _with_text_arguments(body: dict[str, Any]) -> dict[str, Any]:
+    choices = []
+    for choice in body["choices"]:
+        message = choice["message"]
+        calls = text_arguments(message.get("tool_calls"))
+        if calls is not None:
+            choice = {**choice, "message": {**message, "tool_calls": calls}}
+        choices.append(choice)
+    return {**body, "choices": choices}
+
+
+WHOLE_MESSAGE = "minimax_whole_message"
+"""Marks, until `StreamReader` takes it off, a chunk read from a stream event
+that carries a whole `message` instead of a `delta`."""
+RESPONSE_ID = "minimax_response_id"
+"""Carries a chunk's response `id` to `StreamReader`, which takes it off."""
+
+
+def _readable_chunk(chunk: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The chunk as `ChatOpenAI` reads it, and whether it carried a whole message.
+
+    A choice with `message` instead of `delta` (a trailing whole-message
+    event, claimed once for M3 streams) is read as a delta; tool-call
+    arguments sent as an object are read as their JSON text.
+    """
+    choices = chunk.get("choices")
+    if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
+        return chunk, False
+    choice = choices[0]
+    whole = choice.get("delta") is None and isinstance(choice.get("message"), dict)
+    delta = choice["message"] if whole else choice.get("delta")
+    if not isinstance(delta, dict):
+        return chunk, False
+    calls = delta.get("tool_calls")
+    if whole and isinstance(calls, list):
+        calls = [
+            {"index": index, **call} if isinstance(call, dict) else call
+            for index, call in enumerate(calls)
+        ]
+    calls = text_arguments(calls) or calls
+    if not whole and calls is delta.get("tool_calls"):
+        return chunk, False
+    delta = {**delta, "tool_calls": calls} if calls is not None else dict(delta)
+    if whole:
+        delta["role"] = delta.get("role") or "assistant"
+    rest = {key: value for key, value in choice.items() if key != "message"}
+    return {**chunk, "choices": [{**rest, "delta": delta}]}, whole
 
 
 def read_chunk(
@@ -244,6 +374,11 @@ def read_chunk(
         MiniMaxAPIStatusError: If the chunk reports a failure.
         MiniMaxResponseError: If the chunk is not usable.
     """
+    choices = chunk.get("choices") if isinstance(chunk, dict) else None
+    whole = False
+    if choices:
+        chunk, whole = _readable_chunk(chunk)
+        choices = chunk.get("choices")
     check_chunk(chunk, context)
     generation_chunk = build(chunk)
     if generation_chunk is None:
@@ -254,10 +389,13 @@ def read_chunk(
         chunk_message.usage_metadata = with_cache_details(
             chunk_message.usage_metadata, usage
         )
-    choices = chunk.get("choices")
     read_said(message, choices[0].get("delta") or {} if choices else {})
     if moderation := read_moderation(chunk):
         message.response_metadata[MODERATION] = moderation
+    if whole:
+        message.response_metadata[WHOLE_MESSAGE] = True
+    if choices:
+        message.response_metadata[RESPONSE_ID] = chunk.get("id")
     return generation_chunk
 
 
@@ -265,36 +403,73 @@ _HEAD_KEYS = frozenset(("type", "id", "format"))
 """The keys MiniMax repeats on every fragment of a `reasoning_details` entry."""
 _REPEATED_DETAIL_KEYS = _HEAD_KEYS | {"index", "text"}
 
-_START, _THINKING, _ANSWER = range(3)
-
-_OPEN = THINK_OPEN + FRAME
-_CLOSE = FRAME + THINK_CLOSE
-"""The tags with MiniMax's framing newlines, which are not reasoning: a chunk
-boundary inside one holds the part seen back until the next chunk shows it."""
+SNAPSHOT_PROOF = 32
+"""The least reasoning, in characters, that a piece must repeat whole before a
+stream is read as cumulative snapshots (see `Snapshots`)."""
 
 
-def _partial_tag_suffix(text: str, tag: str) -> int:
-    """Length of the longest suffix of `text` that is a proper prefix of `tag`."""
-    for size in range(min(len(tag) - 1, len(text)), 0, -1):
-        if text.endswith(tag[:size]):
-            return size
-    return 0
+class Snapshots:
+    """Turns cumulative reasoning snapshots into increments, on proof only.
+
+    Some hosts are claimed to send each reasoning delta as the whole text so
+    far (minimax-api.md, Streaming; live captures show increments, which stay
+    exactly as they are). A field switches to snapshots at the first piece
+    that begins with the whole text accumulated so far, at least
+    `SNAPSHOT_PROOF` characters of it, and is longer: incremental text does
+    not repeat that much. From then on each piece that begins with the text
+    so far gives only its new part; pieces already streamed are never taken
+    back. One object per stream; fields are kept apart by key.
+    """
+
+    def __init__(self) -> None:
+        self._pieces: dict[Any, list[str]] = {}
+        self._sizes: dict[Any, int] = {}
+        self._snapshot: dict[Any, str] = {}
+
+    def increment(self, key: Any, piece: str) -> str:
+        """The new text of `piece`, the next piece of the field `key`."""
+        snapshot = self._snapshot.get(key)
+        if snapshot is not None:
+            if piece.startswith(snapshot):
+                self._snapshot[key] = piece
+                return piece[len(snapshot) :]
+            self._snapshot[key] = snapshot + piece
+            return piece
+        size = self._sizes.get(key, 0)
+        if size >= SNAPSHOT_PROOF and len(piece) > size:
+            so_far = "".join(self._pieces[key])
+            if piece.startswith(so_far):
+                self._snapshot[key] = piece
+                del self._pieces[key]
+                return piece[size:]
+        self._pieces.setdefault(key, []).append(piece)
+        self._sizes[key] = size + len(piece)
+        return piece
 
 
 class StreamReader:
-    """Normalizes the chunks of one MiniMax stream, in order."""
+    """Normalizes the chunks of one MiniMax stream, in order.
 
-    def __init__(self) -> None:
+    Args:
+        options: What the request says about reading its answer.
+    """
+
+    def __init__(self, options: ReadOptions | None = None) -> None:
+        options = options or ReadOptions()
         # Details not sent yet, in arrival order: (True, index) for an entry
         # being collected, (False, fragment) for a fragment without an index.
         self._pending: list[tuple[bool, Any]] = []
         self._entries: dict[Any, dict[str, Any]] = {}
         self._texts: dict[Any, list[str]] = {}
         self._sent: set[Any] = set()
-        self._phase = _START
-        self._held = ""
+        self._options = options
+        self._content: ContentReader | None = None
+        self._source: str | None = None
+        self._snapshots = Snapshots()
         self._calls = CallArguments()
         self._moderation: dict[str, Any] | None = None
+        self._said = False
+        self._id: Any = None
         self.finish_reason: str | None = None
 
     def process(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
@@ -305,64 +480,124 @@ class StreamReader:
 
         Returns:
             The same chunk: its `reasoning_details` fragments collected (the
-            whole entries go on the finishing chunk) and, in inline mode, its
-            reasoning piece recorded and any partial tag held back; its
+            whole entries go on the finishing chunk), its reasoning taken
+            from one source, its content read (see `content_reader`) and its
             tool-call argument fragments recorded.
         """
         message = chunk.message
         if not isinstance(message, AIMessageChunk):
             return chunk
-        moderation = message.response_metadata.pop(MODERATION, None)
+        metadata = message.response_metadata
+        self._id = metadata.pop(RESPONSE_ID, self._id)
+        moderation = metadata.pop(MODERATION, None)
         if moderation is not None:
             self._moderation = moderation
+        if metadata.pop(WHOLE_MESSAGE, None) and self._said:
+            # The stream already said it: keep the event's usage and finish.
+            message.content = ""
+            message.additional_kwargs = {}
+            message.tool_call_chunks = []
         info = chunk.generation_info
         finish_reason = info.get("finish_reason") if info else None
         kwargs = message.additional_kwargs
-        details = kwargs.pop("reasoning_details", None)
-        if details and (rest := self._collect(details)):
-            kwargs["reasoning_details"] = rest
+        if kwargs:
+            self._structured(kwargs)
         if message.tool_call_chunks:
+            self._said = True
             self._calls.record(message)
         if finish_reason:
             self.finish_reason = finish_reason
             self._attach_details(kwargs)
-        # Once past the think block (or without one) content passes unchanged.
         content = message.content
-        if (
-            self._phase != _ANSWER
-            and isinstance(content, str)
-            and (content or self._held)
-        ):
-            self._inline(message, final=bool(finish_reason))
+        if isinstance(content, str) and (content or finish_reason):
+            self._said = True
+            self._read(message, content, final=bool(finish_reason))
         return chunk
 
     def flush(self) -> ChatGenerationChunk | None:
         """A last chunk with what is still held back, once the stream ended.
 
         That is the latest moderation flags, the marks that keep broken tool
-        calls invalid (see `tool_calls`), and, if the stream ended early, a
-        partial tag in inline mode or `reasoning_details` entries that no
-        finishing chunk carried.
+        calls invalid (see `tool_calls`), content or markup still held back
+        (see `content_reader`), and, if the stream ended early,
+        `reasoning_details` entries that no finishing chunk carried.
         """
-        marks = self._calls.marks(self.finish_reason)
-        if (
-            not self._held
-            and not self._pending
-            and not marks
-            and self._moderation is None
-        ):
-            return None
         message = AIMessageChunk(
-            content="",
-            response_metadata={"model_provider": PROVIDER},
-            tool_call_chunks=marks,
+            content="", response_metadata={"model_provider": PROVIDER}
         )
+        self._read(message, "", final=True)
+        message.tool_call_chunks = [
+            *message.tool_call_chunks,
+            *self._calls.marks(self.finish_reason),
+        ]
+        self._attach_details(message.additional_kwargs)
         if self._moderation is not None:
             message.response_metadata[MODERATION] = self._moderation
-        self._attach_details(message.additional_kwargs)
-        if self._held:
-            self._inline(message, final=True)
+        elif (
+            not message.content
+            and not message.additional_kwargs
+            and not message.tool_call_chunks
+        ):
+            return None
         return ChatGenerationChunk(message=message)
+
+    def _structured(self, kwargs: dict[str, Any]) -> None:
+        """Read a chunk's structured reasoning: increments, from one source."""
+        self._said = True
+        details = kwargs.pop("reasoning_details", None)
+        flat = kwargs.get("reasoning_content")
+        if isinstance(flat, str) and flat:
+            flat = self._snapshots.increment("flat", flat)
+            kwargs["reasoning_content"] = flat
+            if "reasoning" in kwargs:
+                kwargs["reasoning"] = flat
+        if details:
+            details = [self._increment(fragment) for fragment in details]
+            if rest := self._collect(details):
+                kwargs["reasoning_details"] = rest
+        if not flat:
+            return
+        if self._source is None:
+            self._source = "structured"
+            if self._content is not None:
+                self._content.structured = True
+        elif self._source == "inline":
+            # Doubled reasoning, the think block first: said once already.
+            kwargs.pop("reasoning_content", None)
+            kwargs.pop("reasoning", None)
+
+    def _increment(self, fragment: Any) -> Any:
+        if not isinstance(fragment, dict) or not isinstance(fragment.get("text"), str):
+            return fragment
+        text = self._snapshots.increment(
+            ("details", fragment.get("index")), fragment["text"]
+        )
+        return fragment if text is fragment["text"] else {**fragment, "text": text}
+
+    def _read(self, message: AIMessageChunk, piece: str, *, final: bool) -> None:
+        """Read a chunk's content piece (see `content_reader`)."""
+        content = self._content
+        if content is None:
+            content = self._content = ContentReader(
+                inline=self._options.inline,
+                tools=self._options.tools,
+                seed=str(self._id),
+            )
+            content.structured = self._source == "structured"
+        reading = content.read(piece, final=final)
+        if reading.reasoning and self._source is None:
+            self._source = "inline"
+        read_content(message, reading, structured=self._source == "structured")
+        if reading.calls:
+            base = self._calls.next_index()
+            chunks = [
+                tool_call_chunk(
+                    name=call.name, args=call.arguments, id=call.id, index=base + n
+                )
+                for n, call in enumerate(reading.calls)
+            ]
+            message.tool_call_chunks = [*message.tool_call_chunks, *chunks]
+            self._calls.record(message)
 
     def _collect(self, details: list[Any]) -> list[Any]:
         """Collect a chunk's fragments; return those to send on this chunk.
@@ -414,58 +649,12 @@ class StreamReader:
         self._pending.clear()
         kwargs["reasoning_details"] = whole + kwargs.get("reasoning_details", [])
 
-    def _inline(self, message: AIMessageChunk, *, final: bool) -> None:
-        """Track `<think>` across chunks for one chunk's content."""
-        text = self._held + message.content  # type: ignore[operator]
-        self._held = ""
-        if self._phase == _START:
-            if text.startswith(THINK_OPEN) and (len(text) > len(THINK_OPEN) or final):
-                self._phase = _THINKING
-                inner = text[len(THINK_OPEN) :]
-                if inner.startswith(FRAME):
-                    inner = inner[len(FRAME) :]
-                self._think_piece(message, inner, final=final)
-                message.content = text[: len(text) - len(self._held)]
-                return
-            if not final and _OPEN.startswith(text):
-                self._held = text
-                message.content = ""
-                return
-            self._phase = _ANSWER
-            message.content = text
-            return
-        if self._phase == _THINKING:
-            self._think_piece(message, text, final=final)
-            message.content = text[: len(text) - len(self._held)]
-            return
-        message.content = text
-
-    def _think_piece(self, message: AIMessageChunk, text: str, *, final: bool) -> None:
-        """Record the reasoning part of `text`, which starts inside the block."""
-        end = text.find(THINK_CLOSE)
-        if end != -1:
-            self._phase = _ANSWER
-            piece = text[:end]
-            if piece.endswith(FRAME):
-                piece = piece[: -len(FRAME)]
-        else:
-            held = 0
-            if not final:
-                held = max(
-                    _partial_tag_suffix(text, _CLOSE),
-                    _partial_tag_suffix(text, THINK_CLOSE),
-                )
-            self._held = text[len(text) - held :] if held else ""
-            piece = text[: len(text) - held]
-        message.additional_kwargs["reasoning_content"] = (
-            message.additional_kwargs.get("reasoning_content", "") + piece
-        )
-
 
 def read_stream(
     chunks: Iterator[ChatGenerationChunk],
     context: CallContext,
     run_manager: CallbackManagerForLLMRun | None,
+    options: ReadOptions,
 ) -> Iterator[ChatGenerationChunk]:
     """Run a stream's chunks through one `StreamReader`, telling `run_manager`.
 
@@ -474,6 +663,7 @@ def read_stream(
             it raises is translated into MiniMax's exceptions.
         context: Where the call went; its chunk count is kept up to date.
         run_manager: The run's callbacks, told each chunk.
+        options: What the request says about reading its answer.
 
     Yields:
         Each chunk, normalized, then the reader's last chunk, if any.
@@ -481,7 +671,7 @@ def read_stream(
     Raises:
         MiniMaxResponseError: If the stream ended without a `finish_reason`.
     """
-    reader = StreamReader()
+    reader = StreamReader(options)
     with translating(context):
         for chunk in chunks:
             context.chunks += 1
@@ -501,9 +691,10 @@ async def aread_stream(
     chunks: AsyncIterator[ChatGenerationChunk],
     context: CallContext,
     run_manager: AsyncCallbackManagerForLLMRun | None,
+    options: ReadOptions,
 ) -> AsyncIterator[ChatGenerationChunk]:
     """The async counterpart of `read_stream`."""
-    reader = StreamReader()
+    reader = StreamReader(options)
     with translating(context):
         async for chunk in chunks:
             context.chunks += 1

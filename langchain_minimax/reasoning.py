@@ -183,8 +183,11 @@ def read_reasoning(message: Mapping[str, Any]) -> dict[str, Any]:
     Returns:
         The entries for `AIMessage.additional_kwargs`: `reasoning_details` exactly
         as received (when present) and `reasoning_content` as one string, taken
-        from the flat field when the service sent one and otherwise joined from
-        the list. Empty when the message carries no split reasoning.
+        from the flat field when the service sent one, else from `reasoning`
+        (where OpenRouter-style relays put it; then also kept as
+        `additional_kwargs["reasoning"]`, so that it goes back in the model's
+        own form), else joined from the list. Empty when the message carries
+        no split reasoning.
     """
     out: dict[str, Any] = {}
     details = message.get("reasoning_details")
@@ -193,6 +196,8 @@ def read_reasoning(message: Mapping[str, Any]) -> dict[str, Any]:
     flat = message.get("reasoning_content")
     if isinstance(flat, str):
         out["reasoning_content"] = flat
+    elif isinstance(relayed := message.get("reasoning"), str):
+        out["reasoning_content"] = out["reasoning"] = relayed
     elif "reasoning_details" in out:
         out["reasoning_content"] = reasoning_text_from_details(details)  # type: ignore[arg-type]
     return out

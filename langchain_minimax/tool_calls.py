@@ -144,6 +144,10 @@ class CallArguments:
             if isinstance(index, int):
                 self._fragments.setdefault(index, []).append(chunk.get("args") or "")
 
+    def next_index(self) -> int:
+        """An `index` after every call recorded so far."""
+        return max(self._fragments, default=-1) + 1
+
     def marks(self, finish_reason: str | None) -> list[ToolCallChunk]:
         """The tool-call chunks that keep the stream's broken calls invalid.
 
@@ -162,6 +166,44 @@ class CallArguments:
             for index, fragments in self._fragments.items()
             if (stop := repair_stop("".join(fragments), cut=cut and index == last))
         ]
+
+
+def text_arguments(raw_calls: Any) -> list[Any] | None:
+    """The calls with arguments sent as a JSON object turned into its JSON text.
+
+    Some relays send `function.arguments` as an object instead of a string;
+    the call is unambiguous, and the rest of the stack expects the text.
+
+    Args:
+        raw_calls: A message's or a delta's `tool_calls` as received.
+
+    Returns:
+        A new list with those arguments serialized (`json.dumps`, non-ASCII
+        kept), or `None` when no call's arguments are an object.
+    """
+    if not isinstance(raw_calls, list) or not any(
+        isinstance(call, dict)
+        and isinstance(call.get("function"), dict)
+        and isinstance(call["function"].get("arguments"), dict)
+        for call in raw_calls
+    ):
+        return None
+    return [
+        {
+            **call,
+            "function": {
+                **call["function"],
+                "arguments": json.dumps(
+                    call["function"]["arguments"], ensure_ascii=False
+                ),
+            },
+        }
+        if isinstance(call, dict)
+        and isinstance(call.get("function"), dict)
+        and isinstance(call["function"].get("arguments"), dict)
+        else call
+        for call in raw_calls
+    ]
 
 
 def _raw_calls(choice: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -245,8 +245,12 @@ def test_stream_keeps_or_raises(chunks: list[Any]) -> None:
     fragments: dict[int, str] = {}
     for delta in deltas:
         for call in delta.get("tool_calls") or []:
-            arguments = call["function"].get("arguments") or ""
-            fragments[call["index"]] = fragments.get(call["index"], "") + arguments
+            arguments = call["function"].get("arguments")
+            if isinstance(arguments, dict):  # a relay's object: read as its JSON
+                arguments = json.dumps(arguments, ensure_ascii=False)
+            fragments[call["index"]] = fragments.get(call["index"], "") + (
+                arguments or ""
+            )
     summed = {chunk["index"]: chunk["args"] or "" for chunk in total.tool_call_chunks}
     assert summed.keys() == fragments.keys()
     reasons = [c["choices"][0].get("finish_reason") for c in chunks if c.get("choices")]

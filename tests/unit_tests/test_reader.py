@@ -1,10 +1,15 @@
-"""Reading MiniMax's additions to a response message (pure)."""
+"""Reading MiniMax's additions to a response message (`reader.read_completion`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.messages import AIMessage
 
-from langchain_minimax.reader import SERVICE_NAME, read_message
+from langchain_minimax import ChatMiniMax
+from langchain_minimax.reader import SERVICE_NAME
+
+MODEL = ChatMiniMax(api_key="k")
 
 DETAIL = {
     "type": "reasoning.text",
@@ -15,11 +20,26 @@ DETAIL = {
 }
 
 
+def _read(message: dict[str, Any]) -> AIMessage:
+    body = {
+        "id": "r",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", **message},
+            }
+        ],
+    }
+    result = MODEL._create_chat_result(body)
+    read = result.generations[0].message
+    assert isinstance(read, AIMessage)
+    return read
+
+
 def test_split_message() -> None:
-    message = AIMessage("Answer", name=SERVICE_NAME)
-    read_message(
-        message,
-        {"content": "Answer", "reasoning_details": [DETAIL], "name": SERVICE_NAME},
+    message = _read(
+        {"content": "Answer", "reasoning_details": [DETAIL], "name": SERVICE_NAME}
     )
     assert message.additional_kwargs == {
         "reasoning_details": [DETAIL],
@@ -31,14 +51,12 @@ def test_split_message() -> None:
 
 def test_inline_message_keeps_content() -> None:
     content = "<think>\nwhy\n</think>\n\nAnswer"
-    message = AIMessage(content)
-    read_message(message, {"content": content})
+    message = _read({"content": content})
     assert message.content == content
     assert message.additional_kwargs == {"reasoning_content": "why"}
 
 
 def test_plain_message_and_other_names() -> None:
-    message = AIMessage("Answer", name="researcher")
-    read_message(message, {"content": "Answer"})
+    message = _read({"content": "Answer", "name": "researcher"})
     assert message.additional_kwargs == {}
     assert message.name == "researcher"

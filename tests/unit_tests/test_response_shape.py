@@ -88,9 +88,9 @@ BAD_COMPLETIONS: dict[str, tuple[Any, str]] = {
     ),
     "content_number": (completion(content=5), "message.content is a number"),
     "tool_calls_object": (completion(tool_calls={}), "tool_calls is an object"),
-    "arguments_object": (
-        completion(tool_calls=[{"function": {"name": "f", "arguments": {}}}]),
-        "function.arguments is an object",
+    "arguments_list": (
+        completion(tool_calls=[{"function": {"name": "f", "arguments": []}}]),
+        "function.arguments is a list, not a string or an object",
     ),
     "details_text_list": (
         completion(reasoning_details=[{"text": []}]),

@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk
 
 from langchain_minimax import ChatMiniMax
-from langchain_minimax.reader import StreamReader
+from langchain_minimax.reader import ReadOptions, StreamReader
 
 GenerationT = TypeVar("GenerationT", bound=ChatGeneration)
 
@@ -76,17 +76,7 @@ def _full_response(
             for i, (name, args) in enumerate(calls, 1)
         ]
     return {
-        "id": "x",
-        "object": "chat.completion",
-        "model": "MiniMax-M2",
-        "choices": [
-            {
-                "index": 0,
-                "message": message,
-                "finish_reason": _finish(calls, finish),
-            }
-        ],
-        "usage": USAGE,
+        **_said_response(message, _finish(calls, finish)),
         "base_resp": {"status_code": 0, "status_msg": ""},
     }
 
@@ -147,8 +137,10 @@ def _chunks(
     return chunks
 
 
-def _stream(chunks: list[dict[str, Any]]) -> AIMessageChunk:
-    state = StreamReader()
+def _stream(
+    chunks: list[dict[str, Any]], state: StreamReader | None = None
+) -> AIMessageChunk:
+    state = state or StreamReader()
     out: list[ChatGenerationChunk] = []
     for raw in chunks:
         gen = MODEL._convert_chunk_to_generation_chunk(raw, AIMessageChunk, {})
@@ -485,3 +477,306 @@ def test_reasoning_details_that_are_not_objects_keep_their_place() -> None:
         None,
         {**DETAIL_HEAD, "index": 0, "text": "a"},
     ]
+
+
+# --- the shapes of other servers (issue 20): the same reader for both paths --
+
+TOOL = {
+    "type": "function",
+    "function": {
+        "name": "read_file",
+        "description": "Read a file.",
+        "parameters": {
+            "type": "object",
+            "properties": {
+                "path": {"type": "string"},
+                "start_line": {"type": "integer"},
+            },
+        },
+    },
+}
+M3_TOKEN = "]<]minimax[>["
+
+
+def _markup(calls: list[tuple[str, str, int]], *, m3: bool) -> str:
+    """Raw tool-call markup for (name, path, start_line) calls."""
+    token = M3_TOKEN if m3 else ""
+    invokes = ""
+    for name, path, line in calls:
+        if m3:
+            body = (
+                f"{token}<path>{path}{token}</path>"
+                f"{token}<start_line>{line}{token}</start_line>"
+            )
+        else:
+            body = (
+                f'\n<parameter name="path">{path}</parameter>\n'
+                f'<parameter name="start_line">{line}</parameter>\n'
+            )
+        invokes += f'{token}<invoke name="{name}">{body}{token}</invoke>\n'
+    if m3:
+        return f"{token}<tool_call>\n{invokes}{token}</tool_call>"
+    return f"<minimax:tool_call>\n{invokes}</minimax:tool_call>"
+
+
+def _said_chunks(deltas: list[dict[str, Any]], finish: str) -> list[dict[str, Any]]:
+    chunks = []
+    for n, delta in enumerate(deltas or [{"content": ""}]):
+        choice: dict[str, Any] = {"index": 0, "delta": {"role": "assistant", **delta}}
+        if n == len(deltas or [{}]) - 1:
+            choice["finish_reason"] = finish
+        chunks.append({"id": "x", "model": "MiniMax-M2", "choices": [choice]})
+    chunks.append({"id": "x", "choices": [], "usage": USAGE})
+    return chunks
+
+
+def _said_response(message: dict[str, Any], finish: str) -> dict[str, Any]:
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "model": "MiniMax-M2",
+        "choices": [
+            {
+                "index": 0,
+                "message": {**message, "role": "assistant"},
+                "finish_reason": finish,
+            }
+        ],
+        "usage": USAGE,
+    }
+
+
+def _stream_with(chunks: list[dict[str, Any]], *, split: bool, tools: bool) -> Any:
+    options = ReadOptions.of_call(
+        reasoning_split=split, tools=[TOOL] if tools else None
+    )
+    return _stream(chunks, StreamReader(options))
+
+
+def _invoke_with(response: dict[str, Any], *, split: bool, tools: bool) -> AIMessage:
+    model = ChatMiniMax(
+        api_key="k",
+        max_retries=0,
+        reasoning_split=split,
+        http_client=httpx.Client(
+            transport=httpx.MockTransport(lambda _: httpx.Response(200, json=response))
+        ),
+    )
+    runnable: Any = model.bind_tools([TOOL]) if tools else model
+    message = runnable.invoke("q")
+    assert isinstance(message, AIMessage)
+    return message
+
+
+def _assert_reads_alike(streamed: AIMessageChunk, invoked: AIMessage) -> None:
+    _assert_same(streamed, invoked)
+    assert [c["id"] for c in streamed.invalid_tool_calls] == [
+        c["id"] for c in invoked.invalid_tool_calls
+    ]
+
+
+text = st.text(alphabet="<>/thinkab \n`]", max_size=30)
+order_strategy = st.sampled_from(["inline-first", "structured-first", "same-delta"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    reasoning=st.text(alphabet="<>/thinkab \n", min_size=1, max_size=30),
+    answer=text,
+    split=st.booleans(),
+    order=order_strategy,
+    cuts=cuts_strategy,
+)
+def test_doubled_reasoning_is_read_once(
+    reasoning: str, answer: str, split: bool, order: str, cuts: list[int]
+) -> None:
+    """A think block in content and the same text in `reasoning_content`.
+
+    M3 without `reasoning_split` (inline mode), and relays' leftover tags
+    with it (split mode); in either order, or in the same delta.
+    """
+    if "</think>" in reasoning:
+        return
+    content = _inline(reasoning, answer)
+    head = "<think>\n" + reasoning
+    content_pieces = _cut(head, cuts) + [
+        p for p in _cut(content[len(head) :], cuts) if p
+    ]
+    structured = [{"reasoning_content": p} for p in _cut(reasoning, cuts) if p]
+    said = [{"content": p} for p in content_pieces if p]
+    if order == "inline-first":
+        deltas = (
+            said[: len(_cut(head, cuts))] + structured + said[len(_cut(head, cuts)) :]
+        )
+    elif order == "structured-first":
+        deltas = structured + said
+    else:
+        deltas = [
+            {**a, **b} for a, b in itertools.zip_longest(said, structured, fillvalue={})
+        ]
+    streamed = _stream_with(_said_chunks(deltas, "stop"), split=split, tools=False)
+    invoked = _invoke_with(
+        _said_response({"content": content, "reasoning_content": reasoning}, "stop"),
+        split=split,
+        tools=False,
+    )
+    _assert_reads_alike(streamed, invoked)
+    assert streamed.content == content
+    assert invoked.additional_kwargs["reasoning_content"] == reasoning
+
+
+@settings(max_examples=120, deadline=None)
+@given(reasoning=text, answer=text, split=st.booleans(), cuts=cuts_strategy)
+def test_opener_less_blocks(
+    reasoning: str, answer: str, split: bool, cuts: list[int]
+) -> None:
+    """`reasoning\\n</think>\\n\\nanswer`: read alike, inline mode only."""
+    content = f"{reasoning}\n</think>\n\n{answer}"
+    deltas = [{"content": p} for p in _cut(content, cuts) if p]
+    streamed = _stream_with(_said_chunks(deltas, "stop"), split=split, tools=False)
+    invoked = _invoke_with(
+        _said_response({"content": content}, "stop"), split=split, tools=False
+    )
+    _assert_reads_alike(streamed, invoked)
+    assert invoked.content == content
+    if not split and "<" not in reasoning:
+        unframed = f"{reasoning}\n".removeprefix("\n").removesuffix("\n")
+        assert invoked.additional_kwargs["reasoning_content"] == unframed
+        assert invoked.text == content
+    if split and not reasoning.startswith(("<think>", "<mm:think>")):
+        assert "reasoning_content" not in invoked.additional_kwargs
+
+
+calls_markup = st.lists(
+    st.tuples(
+        st.sampled_from(["read_file", "write_file"]),
+        st.text(alphabet="ab/.ä ", max_size=8),
+        st.integers(min_value=-5, max_value=500),
+    ),
+    min_size=1,
+    max_size=2,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=text,
+    after=st.sampled_from(["", "\n", " done"]),
+    calls=calls_markup,
+    m3=st.booleans(),
+    fenced=st.booleans(),
+    cuts=cuts_strategy,
+)
+def test_markup_cut_at_every_position(
+    before: str,
+    after: str,
+    calls: list[tuple[str, str, int]],
+    m3: bool,
+    fenced: bool,
+    cuts: list[int],
+) -> None:
+    """Raw tool-call markup, cut anywhere, reads as the same calls and text."""
+    markup = _markup(calls, m3=m3)
+    if fenced:
+        markup = f"```\n{markup}\n```"
+    content = before + markup + after
+    deltas = [{"content": p} for p in _cut(content, cuts) if p]
+    streamed = _stream_with(_said_chunks(deltas, "stop"), split=True, tools=True)
+    invoked = _invoke_with(
+        _said_response({"content": content}, "stop"), split=True, tools=True
+    )
+    _assert_reads_alike(streamed, invoked)
+    if fenced or "```" in before:
+        return
+    if "<minimax:tool_call>" in before or M3_TOKEN in before:
+        return
+    assert invoked.content == before + after
+    bound = [(path, line) for name, path, line in calls if name == "read_file"]
+    assert [
+        (call["args"]["path"], call["args"]["start_line"])
+        for call in invoked.tool_calls
+    ] == [(path.removeprefix("\n").removesuffix("\n"), line) for path, line in bound]
+    assert len(invoked.invalid_tool_calls) == len(calls) - len(bound)
+    assert all(call["id"] for call in invoked.invalid_tool_calls)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arguments=st.dictionaries(
+        st.text(max_size=4), st.one_of(st.text(max_size=5), st.integers()), max_size=3
+    ),
+    whole=st.booleans(),
+)
+def test_object_arguments(arguments: dict[str, Any], whole: bool) -> None:
+    """`function.arguments` as an object: the call it describes, both paths."""
+    call = {
+        "id": "call_function_1_1",
+        "type": "function",
+        "function": {"name": "read_file", "arguments": arguments},
+    }
+    deltas: list[dict[str, Any]] = [
+        {"content": "\n"},
+        {"tool_calls": [{**call, "index": 0}]},
+    ]
+    streamed = _stream_with(_said_chunks(deltas, "tool_calls"), split=True, tools=True)
+    invoked = _invoke_with(
+        _said_response({"content": "\n", "tool_calls": [call]}, "tool_calls"),
+        split=True,
+        tools=True,
+    )
+    _assert_reads_alike(streamed, invoked)
+    assert [c["args"] for c in invoked.tool_calls] == [arguments]
+    del whole
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    first=st.text(alphabet="ab \n", min_size=32, max_size=50),
+    more=st.lists(st.text(alphabet="abc \n", min_size=1, max_size=9), max_size=8),
+    details=st.booleans(),
+)
+def test_cumulative_snapshots_read_on_proof(
+    first: str, more: list[str], details: bool
+) -> None:
+    """Snapshots after a first piece of 32+ characters read as the text itself."""
+    reasoning = first + "".join(more)
+    sizes = itertools.accumulate([len(first), *map(len, more)])
+    deltas = []
+    for size in sizes:
+        snapshot = reasoning[:size]
+        delta: dict[str, Any] = {"reasoning_content": snapshot}
+        if details:
+            delta["reasoning_details"] = [{**DETAIL_HEAD, "index": 0, "text": snapshot}]
+        deltas.append(delta)
+    deltas.append({"content": "ok"})
+    message: dict[str, Any] = {"content": "ok", "reasoning_content": reasoning}
+    if details:
+        message["reasoning_details"] = [{**DETAIL_HEAD, "index": 0, "text": reasoning}]
+    streamed = _stream_with(_said_chunks(deltas, "stop"), split=True, tools=False)
+    invoked = _invoke_with(_said_response(message, "stop"), split=True, tools=False)
+    _assert_reads_alike(streamed, invoked)
+    assert streamed.additional_kwargs["reasoning_content"] == reasoning
+
+
+@settings(max_examples=120, deadline=None)
+@given(pieces=st.lists(st.text(alphabet="and ", min_size=1, max_size=31), max_size=20))
+def test_incremental_pieces_that_share_prefixes_are_never_changed(
+    pieces: list[str],
+) -> None:
+    """ "a" then "and": increments of real text (pieces under 32 characters)."""
+    reasoning = "".join(pieces)
+    deltas: list[dict[str, Any]] = [
+        {
+            "reasoning_content": piece,
+            "reasoning_details": [{**DETAIL_HEAD, "index": 0, "text": piece}],
+        }
+        for piece in pieces
+    ] + [{"content": "ok"}]
+    message: dict[str, Any] = {"content": "ok"}
+    if reasoning:
+        message["reasoning_content"] = reasoning
+        message["reasoning_details"] = [{**DETAIL_HEAD, "index": 0, "text": reasoning}]
+    streamed = _stream_with(_said_chunks(deltas, "stop"), split=True, tools=False)
+    invoked = _invoke_with(_said_response(message, "stop"), split=True, tools=False)
+    _assert_reads_alike(streamed, invoked)
+    assert streamed.additional_kwargs.get("reasoning_content", "") == reasoning
