@@ -71,11 +71,12 @@ from langchain_minimax.testing._faults import (
     StalledStream,
 )
 from langchain_minimax.testing._responders import auto_responder, sample_from_schema
-from langchain_minimax.testing._script import RecordedRequest, Reply, ToolCall
+from langchain_minimax.testing._script import DIALECTS, RecordedRequest, Reply, ToolCall
 from langchain_minimax.testing._validation import KNOWN_MODELS, validate_request
 
 __all__ = [
     "DEFAULT_CONTENT",
+    "DIALECTS",
     "DEFAULT_REASONING",
     "KNOWN_MODELS",
     "CutStream",

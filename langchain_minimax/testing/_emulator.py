@@ -515,6 +515,8 @@ class MiniMaxEmulator:
         )
         malformed = _MALFORMED_EVENT if isinstance(fault, MalformedJSON) else b""
         framed: Iterable[bytes] = events(chunks, after_first=malformed, limit=cut)
+        if reply.dialect.startswith("relay"):  # a comment before every event
+            framed = (_KEEP_ALIVE + event for event in framed)
         event_delay = fault.chunk_delay if isinstance(fault, StalledStream) else 0.0
         frame_bytes, frame_delay = reply.frame_bytes, 0.0
         if isinstance(fault, KeepAlive):

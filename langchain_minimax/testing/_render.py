@@ -168,10 +168,141 @@ def _reasoning_details(text: str) -> list[dict[str, Any]]:
     ]
 
 
-def _inline_text(reply: Reply) -> str:
-    if not reply.reasoning:
+M3_TOKEN = "]<]minimax[>["
+"""The token MiniMax-M3 puts before every tag of its raw tool-call markup."""
+
+
+def _is_m3(model: Any) -> bool:
+    return isinstance(model, str) and model.startswith("MiniMax-M3")
+
+
+def _think_block(reasoning: str) -> str:
+    return "<think>\n" + reasoning + "\n</think>\n\n" if reasoning else ""
+
+
+def _markup_value(value: Any) -> str:
+    return value if isinstance(value, str) else dumps(value)
+
+
+def tool_call_markup(calls: Sequence[Any], *, m3: bool) -> str:
+    """The model's raw tool-call markup for `calls` (minimax-api.md).
+
+    Args:
+        calls: The reply's `ToolCall`s; string arguments go inside the
+            `<invoke>` element verbatim (markup that does not parse).
+        m3: MiniMax-M3's form (tags prefixed with `]<]minimax[>[`, one
+            element per argument) instead of M2.x's.
+
+    Returns:
+        One block holding every call, or `""` without calls.
+    """
+    if not calls:
+        return ""
+    token = M3_TOKEN if m3 else ""
+    invokes = []
+    for call in calls:
+        if isinstance(call.arguments, str):
+            body = call.arguments
+        elif m3:
+            body = "".join(
+                f"{token}<{key}>{_markup_value(value)}{token}</{key}>"
+                for key, value in call.arguments.items()
+            )
+        else:
+            body = "".join(
+                f'<parameter name="{key}">{_markup_value(value)}</parameter>\n'
+                for key, value in call.arguments.items()
+            )
+            body = "\n" + body
+        invokes.append(f'{token}<invoke name="{call.name}">{body}{token}</invoke>\n')
+    if m3:
+        return f"{token}<tool_call>\n" + "".join(invokes) + f"{token}</tool_call>"
+    return "<minimax:tool_call>\n" + "".join(invokes) + "</minimax:tool_call>"
+
+
+def _content_text(reply: Reply, split: bool, model: Any) -> str:
+    """The reply's `content` as the reply's dialect sends it."""
+    dialect, reasoning = reply.dialect, reply.reasoning
+    if dialect == "vllm":
         return reply.content
-    return "<think>\n" + reply.reasoning + "\n</think>\n\n" + reply.content
+    if dialect == "vllm-raw":
+        m3 = _is_m3(model)
+        head = ""
+        if reasoning:
+            head = (
+                "<mm:think>\n" + reasoning + "\n</mm:think>\n\n"
+                if m3
+                else reasoning + "\n</think>\n\n"
+            )
+        return head + reply.content + tool_call_markup(reply.tool_calls, m3=m3)
+    if split and dialect != "relay-m3":
+        return reply.content
+    return _think_block(reasoning) + reply.content
+
+
+def _reasoning_fields(
+    reply: Reply, split: bool, details: bool, text: str
+) -> dict[str, Any]:
+    """The structured reasoning fields that carry `text` in the reply's dialect."""
+    dialect = reply.dialect
+    if dialect == "vllm" or (dialect == "minimax-m3" and not split):
+        return {"reasoning_content": text}
+    if not split or dialect == "vllm-raw":
+        return {}
+    if dialect in ("relay", "relay-m3"):
+        return {"reasoning": text}
+    fields: dict[str, Any] = {}
+    if reply.flat_reasoning_content:
+        fields["reasoning_content"] = text
+    if details:
+        fields["reasoning_details"] = _reasoning_details(text)
+    return fields
+
+
+def _wire_arguments(reply: Reply, call: Any) -> Any:
+    """A call's `function.arguments`: JSON text, or an object from a relay."""
+    if reply.dialect.startswith("relay") and isinstance(call.arguments, dict):
+        return call.arguments
+    return call.arguments_json()
+
+
+def _own_fields(reply: Reply) -> bool:
+    """Whether the dialect sends MiniMax's own fields (name, base_resp, flags)."""
+    return reply.dialect not in ("vllm", "vllm-raw")
+
+
+def _message(
+    reply: Reply, request: Mapping[str, Any], tool_call_ids: Sequence[str]
+) -> dict[str, Any]:
+    """The whole assistant message of a reply, as its dialect sends it."""
+    split = request.get("reasoning_split") is True
+    model = request.get("model")
+    message: dict[str, Any] = {"role": "assistant"}
+    if _own_fields(reply):
+        message.update(name=ASSISTANT_NAME, audio_content="")
+    message["content"] = _content_text(reply, split, model)
+    if reply.reasoning:
+        details = reply.sends_reasoning_details(model)
+        message.update(_reasoning_fields(reply, split, details, reply.reasoning))
+    if reply.tool_calls and reply.dialect != "vllm-raw":
+        message["tool_calls"] = [
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {
+                    "name": call.name,
+                    "arguments": _wire_arguments(reply, call),
+                },
+            }
+            for call, call_id in zip(reply.tool_calls, tool_call_ids, strict=True)
+        ]
+    return message
+
+
+def _finish_reason(reply: Reply) -> str:
+    if reply.dialect == "vllm-raw" and reply.finish_reason is None:
+        return "stop"
+    return reply.resolved_finish_reason()
 
 
 def render_completion(
@@ -196,29 +327,7 @@ def render_completion(
     Returns:
         The response body.
     """
-    split = request.get("reasoning_split") is True
-    message: dict[str, Any] = {
-        "role": "assistant",
-        "name": ASSISTANT_NAME,
-        "audio_content": "",
-        "content": reply.content if split else _inline_text(reply),
-    }
-    details = reply.sends_reasoning_details(request.get("model"))
-    if split and reply.reasoning:
-        if reply.flat_reasoning_content:
-            message["reasoning_content"] = reply.reasoning
-        if details:
-            message["reasoning_details"] = _reasoning_details(reply.reasoning)
-    if reply.tool_calls:
-        message["tool_calls"] = [
-            {
-                "id": call_id,
-                "type": "function",
-                "function": {"name": call.name, "arguments": call.arguments_json()},
-            }
-            for call, call_id in zip(reply.tool_calls, tool_call_ids, strict=True)
-        ]
-    return {
+    body = {
         "id": completion_id,
         "object": "chat.completion",
         "created": created,
@@ -226,18 +335,34 @@ def render_completion(
         "choices": [
             {
                 "index": 0,
-                "finish_reason": reply.resolved_finish_reason() if finish else None,
-                "message": message,
+                "finish_reason": _finish_reason(reply) if finish else None,
+                "message": _message(reply, request, tool_call_ids),
             }
         ],
         "usage": _usage(reply, request.get("messages")),
-        **moderation_flags(reply.output_sensitive_type),
-        "base_resp": base_resp(),
     }
+    if _own_fields(reply):
+        body.update(moderation_flags(reply.output_sensitive_type))
+        body["base_resp"] = base_resp()
+    return body
 
 
 def _pieces(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def _reasoning_payloads(
+    reply: Reply, split: bool, details: bool, size: int
+) -> list[dict[str, Any]]:
+    """The deltas of the structured reasoning (snapshots if so scripted)."""
+    payloads = []
+    sent = 0
+    for piece in _pieces(reply.reasoning, size):
+        sent += len(piece)
+        text = reply.reasoning[:sent] if reply.cumulative_reasoning else piece
+        if fields := _reasoning_fields(reply, split, details, text):
+            payloads.append(fields)
+    return payloads
 
 
 def _stream_payloads(
@@ -246,25 +371,25 @@ def _stream_payloads(
     details: bool,
     tool_call_ids: Sequence[str],
     size: int,
+    model: Any = None,
 ) -> list[dict[str, Any]]:
     payloads: list[dict[str, Any]] = []
-    if split:
+    text = _content_text(reply, split, model)
+    if reply.dialect == "minimax-m3" and not split and reply.reasoning:
+        # Doubled: each piece of the think block, then the same piece again.
+        opening = "<think>\n"
+        payloads.append({"content": opening})
         for piece in _pieces(reply.reasoning, size):
-            payload: dict[str, Any] = {}
-            if reply.flat_reasoning_content:
-                payload["reasoning_content"] = piece
-            if details:
-                payload["reasoning_details"] = _reasoning_details(piece)
-            payloads.append(payload)
-        text = reply.content
+            payloads.append({"content": piece})
+            payloads.append({"reasoning_content": piece})
+        text = text[len(opening) + len(reply.reasoning) :]
     else:
-        text = _inline_text(reply)
+        payloads.extend(_reasoning_payloads(reply, split, details, size))
     payloads.extend({"content": piece} for piece in _pieces(text, size))
-    for index, (call, call_id) in enumerate(
-        zip(reply.tool_calls, tool_call_ids, strict=True)
-    ):
-        arguments = call.arguments_json()
-        if reply.tool_calls_in_finish_chunk:
+    calls = [] if reply.dialect == "vllm-raw" else reply.tool_calls
+    for index, (call, call_id) in enumerate(zip(calls, tool_call_ids, strict=False)):
+        arguments = _wire_arguments(reply, call)
+        if reply.tool_calls_in_finish_chunk or not isinstance(arguments, str):
             pieces = [arguments]
         else:
             pieces = _pieces(arguments, size) or [""]
@@ -319,7 +444,9 @@ def render_stream(
     split = request.get("reasoning_split") is True
     size = reply.chunk_size or chunk_size
     details = reply.sends_reasoning_details(request.get("model"))
-    payloads = _stream_payloads(reply, split, details, tool_call_ids, size)
+    payloads = _stream_payloads(
+        reply, split, details, tool_call_ids, size, request.get("model")
+    )
     stream_options = request.get("stream_options")
     include_usage = (
         isinstance(stream_options, Mapping)
@@ -330,7 +457,7 @@ def render_stream(
     head = '{"id":' + dumps(completion_id) + ',"choices":[{"index":0,'
     finish_head = head
     if finish:
-        finish_head += '"finish_reason":' + dumps(reply.resolved_finish_reason()) + ","
+        finish_head += '"finish_reason":' + dumps(_finish_reason(reply)) + ","
     tail = (
         "}],"
         + '"created":'
@@ -343,6 +470,10 @@ def render_stream(
     )
     flags = dumps(moderation_flags())[1:]
     final_flags = dumps(moderation_flags(reply.output_sensitive_type))[1:]
+    own = _own_fields(reply)
+    if not own:
+        tail, flags = tail[:-1], "}"
+        final_flags = flags
     last = len(payloads) - 1
     for i, payload in enumerate(payloads):
         if i == 0:
@@ -351,10 +482,24 @@ def render_stream(
             role = ""
         else:
             role = "assistant"
-        delta = {"role": role, "name": ASSISTANT_NAME, "audio_content": ""}
+        delta: dict[str, Any] = {"role": role}
+        if own:
+            delta.update(name=ASSISTANT_NAME, audio_content="")
         delta.update(payload)
         start, end = (finish_head, final_flags) if i == last else (head, flags)
         yield start + '"delta":' + dumps(delta) + tail + end
+    if reply.trailing_message:
+        whole = render_completion(
+            reply,
+            request,
+            completion_id=completion_id,
+            created=created,
+            tool_call_ids=tool_call_ids,
+            finish=finish,
+        )
+        whole["object"] = "chat.completion.chunk"
+        yield dumps(whole)
+        return
     if include_usage:
         yield dumps(
             {
@@ -364,7 +509,7 @@ def render_stream(
                 "model": model,
                 "object": "chat.completion.chunk",
                 "usage": _usage(reply, request.get("messages")),
-                **moderation_flags(reply.output_sensitive_type),
-                "base_resp": base_resp(),
+                **(moderation_flags(reply.output_sensitive_type) if own else {}),
+                **({"base_resp": base_resp()} if own else {}),
             }
         )

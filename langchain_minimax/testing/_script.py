@@ -13,7 +13,10 @@ from typing import Any
 
 from langchain_minimax.model_table import model_row
 
-__all__ = ["RecordedRequest", "Reply", "ToolCall", "dumps"]
+__all__ = ["DIALECTS", "RecordedRequest", "Reply", "ToolCall", "dumps"]
+
+DIALECTS = ("minimax", "minimax-m3", "relay", "relay-m3", "vllm", "vllm-raw")
+"""The servers whose output shapes a `Reply` can take (see `Reply.dialect`)."""
 
 dumps: Callable[[Any], str] = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":")
@@ -111,9 +114,10 @@ class Reply:
             versions); `False` sends only `reasoning_details` (older docs).
         reasoning_details: In split mode, send `reasoning_details`. `None`
             (default) decides by model (the model table's
-            `split_reasoning`): not for MiniMax-M3.1-Flash, whose responses
-            recorded by MiniMax's conformance suite carry `reasoning_content`
-            only, and yes for the other models.
+            `split_reasoning`) and dialect: not for MiniMax-M3.1-Flash, whose
+            responses recorded by MiniMax's conformance suite carry
+            `reasoning_content` only, nor for dialects other than
+            `"minimax"`; yes otherwise.
         tool_calls_in_finish_chunk: When streaming, send each tool call whole in
             one delta, the last one in the chunk that carries
             `finish_reason: "tool_calls"`.
@@ -135,6 +139,39 @@ class Reply:
             default) flags nothing. When streaming, the flags change from the
             chunk that carries `finish_reason` on, so earlier chunks report
             unflagged output.
+        dialect: The server whose output shape the reply takes (one of
+            `DIALECTS`; docs/testing.md has the table):
+
+            - `"minimax"` (default): MiniMax's hosted M2.x service, as
+              described above.
+            - `"minimax-m3"`: hosted MiniMax-M3 and M3.1-Flash: split
+              reasoning as `reasoning_content` only; without
+              `reasoning_split`, the inline `<think>` block AND the same
+              reasoning as `reasoning_content` (in separate stream deltas,
+              each content piece first), as three clients report.
+            - `"relay"`: an OpenRouter-style relay: reasoning under
+              `reasoning`; tool-call arguments as JSON objects (a stream
+              sends each call whole); keep-alive comments between stream
+              events.
+            - `"relay-m3"`: the same relay in front of M3, as reported: with
+              `reasoning_split`, the `<think>` block is left in `content`
+              beside the `reasoning` field.
+            - `"vllm"`: a self-hosted vLLM or SGLang server with MiniMax's
+              reasoning and tool parsers: reasoning always in
+              `reasoning_content`, structured tool calls, none of MiniMax's
+              own fields (`name`, `audio_content`, `base_resp`, moderation).
+            - `"vllm-raw"`: the same server without parsers: the chat
+              template put `<think>` in the prompt, so `content` starts with
+              the reasoning and `</think>` (M3 models: a whole `<mm:think>`
+              block); tool calls as the model's raw markup after the answer
+              (M2.x form; M3's `]<]minimax[>[` form for MiniMax-M3 models),
+              with `finish_reason: "stop"`.
+        cumulative_reasoning: When streaming split reasoning, send each
+            reasoning delta as the whole reasoning so far (a snapshot), as
+            some hosts are claimed to.
+        trailing_message: When streaming, end with an event whose choice
+            carries the whole `message` (and the usage) instead of a
+            `delta`, as once claimed for M3 streams.
         cut_after: Cut the reply as MiniMax's `max_tokens` does, after this
             many characters of output, counted over `reasoning`, then
             `content`, then each tool call's arguments as sent: the text is
@@ -180,9 +217,14 @@ class Reply:
     frame_bytes: int | None = None
     model: str | None = None
     output_sensitive_type: int = 0
+    dialect: str = "minimax"
+    cumulative_reasoning: bool = False
+    trailing_message: bool = False
     cut_after: int | None = None
 
     def __post_init__(self) -> None:
+        if self.dialect not in DIALECTS:
+            raise ValueError(f"dialect={self.dialect!r} must be one of {DIALECTS}")
         for name in ("chunk_size", "frame_bytes"):
             value = getattr(self, name)
             if value is not None and value < 1:
@@ -255,6 +297,8 @@ class Reply:
         """
         if self.reasoning_details is not None:
             return self.reasoning_details
+        if self.dialect != "minimax":
+            return False
         row = model_row(model) if isinstance(model, str) else None
         return row is None or "reasoning_details" in row.split_reasoning
 
