@@ -288,9 +288,11 @@ def check_chunk(chunk: object, context: Callable[[], CallContext]) -> None:
         context: Makes the call's context, called only to raise (this check
             runs for every chunk).
 
+    A failure the chunk reports (`base_resp` or an error envelope) is not
+    looked for here: the client (`_client`) reads it from every chunk before
+    the chunk is handed on, so each chunk is checked once.
+
     Raises:
-        MiniMaxAPIStatusError: The subclass for the case, if the chunk reports
-            a failure (`base_resp` or an error envelope).
         MiniMaxResponseError: If the chunk is not an object, has more than one
             choice (MiniMax sends one), a choice without a delta object, or a
             field LangChain reads of the wrong type.
@@ -300,9 +302,6 @@ def check_chunk(chunk: object, context: Callable[[], CallContext]) -> None:
             f"MiniMax sent a stream chunk that is {json_kind(chunk)}, not an object",
             chunk,
         )
-    failure = read_failure(chunk)
-    if failure is not None:
-        raise context().failure_error(failure, chunk)
     try:
         _adapter(_Chunk).validator.validate_python(chunk, strict=True)
     except ValidationError as error:

@@ -108,15 +108,41 @@ SENSITIVE_CATEGORIES = {
 API reference for the OpenAI-compatible endpoint), by the name reported."""
 
 
-_MODERATION_FIELDS = tuple(
-    (
-        f"{side}_sensitive",
-        f"{side}_flagged",
-        f"{side}_sensitive_type",
-        f"{side}_category",
-    )
-    for side in ("input", "output")
+_MODERATION_FIELDS = (
+    "input_sensitive",
+    "input_sensitive_type",
+    "output_sensitive",
+    "output_sensitive_type",
+    "output_sensitive_int",
 )
+
+
+def _moderation_fields(body: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The moderation fields of a body as sent (cheap: runs for every chunk)."""
+    get = body.get
+    return (
+        get("input_sensitive"),
+        get("input_sensitive_type"),
+        get("output_sensitive"),
+        get("output_sensitive_type"),
+        get("output_sensitive_int"),
+    )
+
+
+_NO_MODERATION = (None,) * len(_MODERATION_FIELDS)
+
+
+def _moderation(fields: tuple[Any, ...]) -> dict[str, Any]:
+    """`read_moderation` of the fields `_moderation_fields` took."""
+    out: dict[str, Any] = {}
+    for side, flagged, code in (("input", *fields[0:2]), ("output", *fields[2:4])):
+        if isinstance(flagged, bool):
+            out[f"{side}_flagged"] = flagged
+        if isinstance(code, int) and code:
+            out[f"{side}_category"] = SENSITIVE_CATEGORIES.get(code, f"code {code}")
+    if fields[4] is not None:
+        out["output_sensitive_int"] = fields[4]
+    return out
 
 
 def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,18 +164,7 @@ def read_moderation(body: Mapping[str, Any]) -> dict[str, Any]:
         absent for 0), and `output_sensitive_int` as sent. Empty when the body
         has none of them.
     """
-    out: dict[str, Any] = {}
-    # Field names spelled out, not formatted: this runs for every stream chunk.
-    for flag, flagged_name, type_field, category_name in _MODERATION_FIELDS:
-        flagged = body.get(flag)
-        if isinstance(flagged, bool):
-            out[flagged_name] = flagged
-        code = body.get(type_field)
-        if isinstance(code, int) and code:
-            out[category_name] = SENSITIVE_CATEGORIES.get(code, f"code {code}")
-    if body.get("output_sensitive_int") is not None:
-        out["output_sensitive_int"] = body["output_sensitive_int"]
-    return out
+    return _moderation(_moderation_fields(body))
 
 
 @dataclass(frozen=True)
@@ -219,7 +234,8 @@ def read_content(message: AIMessage, reading: Reading, *, structured: bool) -> N
         reading: What `ContentReader` made of its content.
         structured: Whether the structured field is the reasoning's source.
     """
-    message.content = reading.content
+    if reading.content is not message.content:
+        message.content = reading.content
     kwargs = message.additional_kwargs
     if reading.reasoning is not None and not structured:
         kwargs["reasoning_content"] = kwargs.get("reasoning_content", "") + (
@@ -333,7 +349,10 @@ def _readable_chunk(chunk: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     if not choices or not isinstance(choices, list) or not isinstance(choices[0], dict):
         return chunk, False
     choice = choices[0]
-    whole = choice.get("delta") is None and isinstance(choice.get("message"), dict)
+    said = choice.get("delta")
+    if isinstance(said, dict) and said.get("tool_calls") is None:
+        return chunk, False  # the common case, at once
+    whole = said is None and isinstance(choice.get("message"), dict)
     delta = choice["message"] if whole else choice.get("delta")
     if not isinstance(delta, dict):
         return chunk, False
@@ -390,8 +409,8 @@ def read_chunk(
             chunk_message.usage_metadata, usage
         )
     read_said(message, choices[0].get("delta") or {} if choices else {})
-    if moderation := read_moderation(chunk):
-        message.response_metadata[MODERATION] = moderation
+    # The fields as sent: `StreamReader` reads the last chunk's once.
+    message.response_metadata[MODERATION] = _moderation_fields(chunk)
     if whole:
         message.response_metadata[WHOLE_MESSAGE] = True
     if choices:
@@ -467,7 +486,7 @@ class StreamReader:
         self._source: str | None = None
         self._snapshots = Snapshots()
         self._calls = CallArguments()
-        self._moderation: dict[str, Any] | None = None
+        self._moderation: tuple[Any, ...] | None = None
         self._said = False
         self._id: Any = None
         self.finish_reason: str | None = None
@@ -490,7 +509,7 @@ class StreamReader:
         metadata = message.response_metadata
         self._id = metadata.pop(RESPONSE_ID, self._id)
         moderation = metadata.pop(MODERATION, None)
-        if moderation is not None:
+        if moderation is not None and moderation != _NO_MODERATION:
             self._moderation = moderation
         if metadata.pop(WHOLE_MESSAGE, None) and self._said:
             # The stream already said it: keep the event's usage and finish.
@@ -532,7 +551,7 @@ class StreamReader:
         ]
         self._attach_details(message.additional_kwargs)
         if self._moderation is not None:
-            message.response_metadata[MODERATION] = self._moderation
+            message.response_metadata[MODERATION] = _moderation(self._moderation)
         elif (
             not message.content
             and not message.additional_kwargs
