@@ -72,6 +72,7 @@ from langchain_minimax._upstream import (
     replace_post,
 )
 from langchain_minimax.errors import MiniMaxAPIStatusError
+from langchain_minimax.tool_calls import text_arguments
 
 if TYPE_CHECKING:
     import httpx2 as httpx
@@ -151,34 +152,40 @@ def _validated(data: Any, cast_to: Any) -> object | None:
 
     MiniMax sends `"role": ""` on some stream deltas, which the SDK's type
     does not allow (its `construct` keeps it as sent). Such a chunk is
-    validated with those roles left out, and gets them back as sent.
+    validated with those roles left out, and gets them back as sent. Relays
+    may send `function.arguments` as a JSON object: it is validated as its
+    JSON text (what the SDK's type holds; `construct` would keep the object,
+    and dumping it would warn on every chunk).
     """
     try:
         return cast_to.model_validate(data, strict=True)
     except ValidationError:
         pass
     choices = data.get("choices")
-    empty = [
-        position
-        for position, choice in enumerate(choices if isinstance(choices, list) else ())
-        if isinstance(choice, dict)
-        and isinstance(choice.get("delta"), dict)
-        and choice["delta"].get("role") == ""
-    ]
-    if cast_to is not ChatCompletionChunk or not empty:
+    said = "delta" if cast_to is ChatCompletionChunk else "message"
+    patched = list(choices) if isinstance(choices, list) else []
+    empty = []
+    for position, choice in enumerate(patched):
+        if not isinstance(choice, dict) or not isinstance(choice.get(said), dict):
+            continue
+        message = choice[said]
+        calls = text_arguments(message.get("tool_calls"))
+        if calls is not None:
+            message = {**message, "tool_calls": calls}
+        if said == "delta" and message.get("role") == "":
+            empty.append(position)
+            message = {key: value for key, value in message.items() if key != "role"}
+        if message is not choice[said]:
+            patched[position] = {**choice, said: message}
+    if patched == choices:
         return None
-    patched = list(choices)
-    for position in empty:
-        delta = {**choices[position]["delta"]}
-        del delta["role"]
-        patched[position] = {**choices[position], "delta": delta}
     try:
-        chunk = cast_to.model_validate({**data, "choices": patched}, strict=True)
+        built = cast_to.model_validate({**data, "choices": patched}, strict=True)
     except ValidationError:
         return None
     for position in empty:
-        chunk.choices[position].delta.role = ""  # type: ignore[assignment]
-    return chunk
+        built.choices[position].delta.role = ""
+    return built
 
 
 class _MiniMaxClientHooks(ClientHooks):
