@@ -351,3 +351,22 @@ def test_model_constructed_for_a_self_hosted_server() -> None:
         model = ChatMiniMax(base_url=emulator.base_url, max_retries=0)
         emulator.add_reply(Reply(reasoning="R.", content="Hi.", dialect="vllm"))
         assert model.invoke("q").content == "Hi."
+
+
+def test_text_before_markup_streams_before_the_calls(
+    emulator: MiniMaxEmulator, make_model: Any
+) -> None:
+    model = make_model(reasoning_split=False).bind_tools([read_file])
+    emulator.add_reply(
+        Reply(
+            content="Let me read the file.",
+            tool_calls=[ToolCall("read_file", {"path": "a", "start_line": 1})],
+            dialect="vllm-raw",
+            chunk_size=4,
+        )
+    )
+    chunks = list(model.stream("q"))
+    first_call = next(n for n, chunk in enumerate(chunks) if chunk.tool_call_chunks)
+    shown = [chunk.content for chunk in chunks[:first_call] if chunk.content]
+    assert "".join(shown) == "Let me read the file."
+    assert len(shown) >= 5  # piece by piece, not held back until the markup ends
