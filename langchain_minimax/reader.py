@@ -5,8 +5,11 @@ completion into the `ChatResult`, `read_chunk` one stream chunk into a
 generation chunk, and `read_stream` / `aread_stream` run a stream's chunks
 through one `StreamReader`, the per-stream state described below. Both paths
 read the same fields with the same functions (`read_said` for a message or a
-delta, `read_moderation` for the top level), so a summed stream equals the
-non-streamed message.
+delta, `read_moderation` for the top level, `content_reader.ContentReader` for
+`content`, fed the whole content by `invoke` and each piece by a stream), so a
+summed stream equals the non-streamed message by construction. Each chunk is
+checked once here (its shape, `_response_shape.check_chunk`); the failures a
+chunk reports are read by the client before.
 
 Several things cannot be done chunk by chunk without memory of the stream:
 
@@ -20,11 +23,18 @@ Several things cannot be done chunk by chunk without memory of the stream:
   Not keeping a fragment on every chunk also spares langchain-core, which
   keeps every chunk until the stream ends, a list and a dict per chunk and a
   second string merge that grows with the square of the reasoning length.
-* Without `reasoning_split`, `<think>\n` and `\n</think>` can be cut anywhere
-  across chunks. The state holds back a possible partial tag (with its framing
-  newline) until the next chunk shows what it is, so each chunk's reasoning
+* Think tags and tool-call markup can be cut anywhere across chunks; the
+  stream's `ContentReader` holds back a possible partial tag until the next
+  chunk shows what it is (see `content_reader`), so each chunk's reasoning
   piece, without the framing, can be put in
   `additional_kwargs["reasoning_content"]` while `content` stays verbatim.
+* Reasoning is taken from one source per message: when a think block in
+  `content` and a structured field both carry it, the stream keeps the copy
+  that came first and drops the other's pieces. Cumulative snapshots are read
+  as such only once a piece proves it (see `Snapshots`).
+* A stream that ends with a whole `message` (instead of a `delta`) would add
+  the answer twice: once the stream has said anything, only that event's
+  usage and `finish_reason` are kept.
 * A tool call whose arguments are not valid JSON (cut by `max_tokens`, or not
   JSON at all) would be repaired into a valid call by the standard `+`. The
   state keeps each call's argument fragments and, once the service's stream
