@@ -48,7 +48,7 @@ FULL = Sizes(
 
 QUICK = Sizes(
     invoke_calls=20,
-    stream_chunks=(100, 1_000),
+    stream_chunks=(40, 200),
     stream_rounds=(2, 1),
     sum_rounds=(1, 1),
     concurrency=20,

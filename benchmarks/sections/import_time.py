@@ -53,12 +53,13 @@ def run(report: Report, c: Contenders, sizes: Sizes) -> None:
     # an installed package has its bytecode compiled, so give both imports a
     # warm bytecode cache, kept out of the source tree.
     with tempfile.TemporaryDirectory(prefix="bench-pycache-") as pycache:
-        env = {
-            **os.environ,
-            "PYTHONPATH": pythonpath(),
-            "PYTHONPYCACHEPREFIX": pycache,
-        }
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = {**os.environ, "PYTHONPATH": pythonpath()}
+        if sizes.import_warmup:
+            # A private bytecode cache, filled below: the runs measure imports,
+            # not compiling. Without the warm-up (--quick) the usual caches
+            # serve, or compiling everything would be most of a smoke run.
+            env["PYTHONPYCACHEPREFIX"] = pycache
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
         programs = {
             OAI: [IMPORT_OPENAI],
             MMX: [IMPORT_MINIMAX],
