@@ -241,10 +241,11 @@ def check_history_rules(
 ) -> None:
     """The history checks that run beside the recipe, before sending.
 
-    Every tool result must answer a call an earlier assistant message made,
-    and every call must be answered before the next user or assistant
-    message and before the end of the request (MiniMax rejects both).
-    Token counting does not run them: a trimmed or partial history is
+    Every tool result must answer a call an earlier assistant message made
+    (MiniMax rejects it otherwise). Tool calls answered only in part are the
+    rules table's (`rules.tool_results_whole`), which the emulator answers by
+    too; calls answered by none are sent (see `unanswered_calls`). Token
+    counting does not run these checks: a trimmed or partial history is
     counted, not refused.
 
     Args:
@@ -252,10 +253,9 @@ def check_history_rules(
         messages: The messages they were built from, in the same order.
 
     Raises:
-        ValueError: Naming the message's position and the call ids.
+        ValueError: Naming the message's position and the call id.
     """
     issued: set[str] = set()
-    unanswered = UnansweredCalls()
     for position, (message_dict, message) in enumerate(
         zip(message_dicts, messages, strict=True)
     ):
@@ -264,9 +264,7 @@ def check_history_rules(
             continue
         if role == "tool":
             check_tool_result(message_dict, position, issued)
-            unanswered.answer(message_dict.get("tool_call_id"))
             continue
-        unanswered.check(f"messages[{position}] ({role})")
         if isinstance(message, AIMessage):
             calls = [
                 call["id"]
@@ -274,57 +272,6 @@ def check_history_rules(
                 if isinstance(call, dict) and isinstance(call.get("id"), str)
             ]
             issued.update(calls)
-            unanswered.issue(calls, position, message)
-    unanswered.check("the end of the request")
-
-
-class UnansweredCalls:
-    """The tool calls of the latest assistant message that no result answered yet."""
-
-    def __init__(self) -> None:
-        self._ids: list[str] = []
-        self._invalid: set[str] = set()
-        self._position = 0
-
-    def issue(self, call_ids: Sequence[str], position: int, message: AIMessage) -> None:
-        """Record the calls the assistant message at `position` makes."""
-        self._ids = list(call_ids)
-        self._position = position
-        self._invalid = {
-            call["id"] for call in message.invalid_tool_calls if call["id"] is not None
-        }
-
-    def answer(self, call_id: Any) -> None:
-        """Record a tool result for `call_id`."""
-        if call_id in self._ids:
-            self._ids.remove(call_id)
-
-    def check(self, where: str) -> None:
-        """Fail when calls are still unanswered at `where`.
-
-        Raises:
-            ValueError: Naming the unanswered call ids, the assistant message
-                that made them and what to do.
-        """
-        if not self._ids:
-            return
-        invalid = [call_id for call_id in self._ids if call_id in self._invalid]
-        note = (
-            f" {invalid} have arguments that are not valid JSON (e.g. cut by "
-            "max_tokens): answer them with an error ToolMessage, as "
-            "langchain.agents.create_agent does."
-            if invalid
-            else ""
-        )
-        msg = (
-            f"messages[{self._position}] (assistant) made tool calls that no tool "
-            f"result answers before {where}: tool_call_id {self._ids}. MiniMax "
-            "rejects a history with unanswered tool calls. Answer each call "
-            "with a ToolMessage(tool_call_id=...) right after that assistant "
-            "message, or drop the assistant message (e.g. after a "
-            f"human-in-the-loop interrupt).{note}"
-        )
-        raise ValueError(msg)
 
 
 def merged_system(

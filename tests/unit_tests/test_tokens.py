@@ -365,15 +365,21 @@ def test_bound_tools_schemas_are_counted() -> None:
 
 
 def test_a_trimmed_history_is_counted_not_rejected() -> None:
-    """Orphaned tool results and unanswered calls would be rejected on sending."""
+    """Orphaned tool results and calls answered in part are rejected on sending."""
     model = offline_model()
     orphan = [ToolMessage("42", tool_call_id="gone"), HumanMessage("Thanks")]
+    with pytest.raises(ValueError, match="gone"):
+        model._get_request_payload(orphan)
     assert model.get_num_tokens_from_messages(orphan) > 0
-    call = {"name": "lookup", "args": {"q": "x"}, "id": "c9"}
-    unanswered = [HumanMessage("Look it up."), AIMessage("", tool_calls=[call])]
+    calls = [{"name": "lookup", "args": {"q": "x"}, "id": f"c{i}"} for i in (8, 9)]
+    in_part = [
+        HumanMessage("Look them up."),
+        AIMessage("", tool_calls=calls),
+        ToolMessage("found", tool_call_id="c8"),
+    ]
     with pytest.raises(ValueError, match="c9"):
-        model._get_request_payload(unanswered)
-    assert model.get_num_tokens_from_messages(unanswered) > 0
+        model._get_request_payload(in_part)
+    assert model.get_num_tokens_from_messages(in_part) > 0
 
 
 def test_images_and_videos_have_a_fixed_cost_on_m3() -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import openai
+import pytest
 from langchain.agents import create_agent
 from langchain.agents.middleware import (
     AgentState,
@@ -25,6 +27,7 @@ from langchain_core.messages import (
     HumanMessage,
     RemoveMessage,
     ToolMessage,
+    convert_to_messages,
 )
 from langchain_core.tools import tool
 from langgraph.checkpoint.memory import InMemorySaver
@@ -33,6 +36,85 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES
 from langchain_minimax import answer_dangling_tool_calls
 from langchain_minimax.testing import MiniMaxEmulator, Reply, ToolCall
 from langchain_minimax.unanswered_calls import NOT_EXECUTED
+from tests.unit_tests.conftest import API_KEY
+
+
+def call(call_id: str, name: str = "lookup") -> dict[str, Any]:
+    return {
+        "id": call_id,
+        "type": "function",
+        "function": {"name": name, "arguments": '{"q": "x"}'},
+    }
+
+
+def turn(*ids: str) -> dict[str, Any]:
+    return {"role": "assistant", "content": "", "tool_calls": [call(i) for i in ids]}
+
+
+def result(call_id: str) -> dict[str, Any]:
+    return {"role": "tool", "tool_call_id": call_id, "content": "found"}
+
+
+USER = {"role": "user", "content": "Look it up."}
+AGAIN = {"role": "user", "content": "Never mind. What else?"}
+
+CASES: dict[str, tuple[list[dict[str, Any]], bool]] = {
+    # name: (wire messages, rejected by the sources)
+    "all answered": ([USER, turn("a", "b"), result("a"), result("b")], False),
+    "all answered, any order": (
+        [USER, turn("a", "b"), result("b"), result("a")],
+        False,
+    ),
+    "none answered, then a user message": ([USER, turn("a"), AGAIN], False),
+    "none of two answered, then a user message": ([USER, turn("a", "b"), AGAIN], False),
+    "none answered at the end": ([USER, turn("a", "b")], False),
+    "answered in part at the end (suite 16_09)": (
+        [USER, turn("a", "b"), result("a")],
+        True,
+    ),
+    "answered in part, then a user message": (
+        [USER, turn("a", "b"), result("b"), AGAIN],
+        True,
+    ),
+    "an earlier turn answered in part": (
+        [USER, turn("a", "b"), result("a"), AGAIN, turn("c"), result("c")],
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_model_and_the_emulator_agree(
+    emulator: MiniMaxEmulator, make_model: Any, case: str
+) -> None:
+    wire, rejected = CASES[case]
+    client = openai.OpenAI(base_url=emulator.base_url, api_key=API_KEY, max_retries=0)
+    emulator.add_reply(Reply(content="ok"))
+    try:
+        client.chat.completions.create(model="MiniMax-M2", messages=wire)  # type: ignore[arg-type]
+    except openai.BadRequestError as error:
+        emulator_message: str | None = str(error)
+    else:
+        emulator_message = None
+    emulator.reset()
+    emulator.add_reply(Reply(content="ok"))
+    try:
+        make_model().invoke(convert_to_messages(wire))
+    except ValueError as error:
+        model_message: str | None = str(error)
+    else:
+        model_message = None
+    assert (emulator_message is not None) == (model_message is not None) == rejected
+    if rejected:
+        assert emulator.requests == []
+        assert emulator_message is not None
+        assert model_message is not None
+        missing = "['b']" if "'b'" in model_message else "['a']"
+        assert missing in model_message
+        assert missing in emulator_message
+        assert "answer_dangling_tool_calls" in model_message
+    else:
+        assert len(emulator.requests) == 1
 
 
 def test_dangling_calls_get_not_executed_results() -> None:
