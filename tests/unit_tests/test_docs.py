@@ -149,7 +149,7 @@ def pytest_blocks() -> list[tuple[str, int, str]]:
 def test_doc_pytest_blocks_pass(
     pytester: pytest.Pytester, name: str, line: int, source: str
 ) -> None:
-    tests = len(re.findall(r"^def test_", source, re.MULTILINE))
+    tests = len(re.findall(r"^(?:async )?def test_", source, re.MULTILINE))
     assert tests, f"{name}:{line} has no test function"
     pytester.makepyfile(**{f"test_{Path(name).stem}_{line}": source})
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
