@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import openai
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -188,7 +187,7 @@ def _serve_and_call(
     streaming = path in ("stream", "astream")
     fault = RawAnswer(events=[data]) if streaming else RawAnswer(body=data)
     emulator.add_fault(fault)
-    model = make_model(timeout=10, http_async_client=openai.DefaultAsyncHttpxClient())
+    model = make_model(timeout=10)
     with contextlib.suppress(MiniMaxError):
         asyncio.run(_call(model, path))
     assert len(emulator.requests) == 1

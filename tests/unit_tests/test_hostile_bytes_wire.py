@@ -51,14 +51,8 @@ FAST = {"retry-after-ms": "1"}
 
 @pytest.fixture
 def model(make_model: Callable[..., ChatMiniMax]) -> Callable[..., ChatMiniMax]:
-    """`make_model` with a fresh async client (the default one is bound to the
-    first event loop it ran in)."""
-
-    def make(**kwargs: Any) -> ChatMiniMax:
-        kwargs.setdefault("http_async_client", openai.DefaultAsyncHttpxClient())
-        return make_model(**kwargs)
-
-    return make
+    """`make_model`: ChatMiniMax's default clients work in each test's loop."""
+    return make_model
 
 
 async def call(model: ChatMiniMax, path: str) -> str:

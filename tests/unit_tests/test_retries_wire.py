@@ -79,9 +79,9 @@ def models(
         "ChatOpenAI": lambda: ChatOpenAI(
             **common, http_async_client=openai.DefaultAsyncHttpxClient()
         ),
-        "ChatMiniMax": lambda: ChatMiniMax(
-            **common, http_async_client=openai.DefaultAsyncHttpxClient()
-        ),
+        # ChatOpenAI needs its own async client in each event loop; ChatMiniMax
+        # does not.
+        "ChatMiniMax": lambda: ChatMiniMax(**common),
     }
 
 
