@@ -305,13 +305,15 @@ HOOKS: tuple[Hook, ...] = (
         ("request", "stream", "kwargs"),
         "the one place every HTTP response passes before the SDK's retry "
         "decision: a failure MiniMax reports in an HTTP 200 becomes its error "
-        "status there, so that the SDK's retries cover it",
+        "status there, so that the SDK's retries cover it, and bodies and "
+        "stream events are read within the package's caps",
     ),
     Hook(
         _BOTH_CLIENTS,
         "_should_retry",
         ("response",),
-        "MiniMax's error code, not only the HTTP status, decides a retry",
+        "when the server's headers say nothing, MiniMax's error code, not only "
+        "the HTTP status, decides a retry",
     ),
     Hook(
         _BOTH_CLIENTS,
