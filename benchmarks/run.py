@@ -58,6 +58,7 @@ SECTIONS: dict[str, Callable[[Report, Contenders, Sizes], None]] = {
     "request": request_building.run,
     "import": import_time.run,
     "memory": memory.run,
+    "bomb": memory.bomb,
     "tokens": token_counting.run,
     "processes": processes.run,
 }

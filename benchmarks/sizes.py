@@ -20,6 +20,8 @@ class Sizes:
     construct_rounds: int
     memory_bytes: int
     memory_chunk_sizes: tuple[int, ...]
+    bomb_bytes: int
+    """What the gzip bomb of the memory section decodes to."""
     reference_every: int
     """The emulator ceiling and the raw SDK run in every n-th round of the
     long sections (streaming, concurrency) only."""
@@ -41,6 +43,7 @@ FULL = Sizes(
     construct_rounds=400,
     memory_bytes=1 << 20,
     memory_chunk_sizes=(256, 1024, 4096, 16384),
+    bomb_bytes=256 << 20,
     reference_every=4,
     process_requests=400,
     process_rounds=5,
@@ -60,6 +63,7 @@ QUICK = Sizes(
     construct_rounds=5,
     memory_bytes=64 << 10,
     memory_chunk_sizes=(1024,),
+    bomb_bytes=4 << 20,
     reference_every=4,
     process_requests=20,
     process_rounds=1,

@@ -5,13 +5,17 @@ from __future__ import annotations
 import gc
 import sys
 import tracemalloc
+import zlib
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from contenders import MMX, OAI, SDK, Contenders
 from results import Report, Row
-from scenarios import prompt
+from scenarios import API_KEY, prompt
 from sizes import Sizes
+
+from langchain_minimax.testing import MiniMaxEmulator, RawAnswer
 
 
 def deep_size(obj: Any, seen: set[int] | None = None) -> int:
@@ -45,6 +49,56 @@ def _traced(function: Callable[[], Any]) -> tuple[int, Any]:
     finally:
         tracemalloc.stop()
     return peak - base, result
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """A gzip body that decodes to `size` bytes: an endless JSON string."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"0" * (1 << 20)
+    parts = [packer.compress(b'{"id": "')]
+    parts.extend(packer.compress(block) for _ in range(size >> 20))
+    return b"".join([*parts, packer.flush()])
+
+
+def _answers(model: Any) -> bool:
+    """Whether `model` answers (rather than raises)."""
+    try:
+        model.invoke("hi")
+    except Exception:
+        return False
+    return True
+
+
+def bomb(report: Report, c: Contenders, sizes: Sizes) -> None:
+    """Peak traced memory of one invoke answered with a gzip bomb.
+
+    ChatOpenAI decodes the whole body before it fails on it; ChatMiniMax stops
+    once the body decodes to more than `MAX_DECOMPRESSION_RATIO` times its
+    compressed size (see `_response_bytes.py`). Both raise; the row compares
+    what they held on the way.
+    """
+    body = _gzip_bomb(sizes.bomb_bytes)
+    fault = RawAnswer(body=body, headers={"Content-Encoding": "gzip"})
+    peaks: dict[str, float] = {}
+    with MiniMaxEmulator(api_key=API_KEY) as emu:
+        models = Contenders(emu.base_url).models()
+        for name, model in zip((OAI, MMX), models, strict=True):
+            emu.add_fault(fault)
+            peak, answered = _traced(partial(_answers, model))
+            if answered:
+                raise SystemExit(f"{name} answered a gzip bomb")
+            peaks[name] = peak / 1e6
+    report.add(
+        Row(
+            "6",
+            f"peak memory, one invoke answered by a gzip bomb of {len(body):,}"
+            f" bytes decoding to {sizes.bomb_bytes / 1e6:.0f} MB",
+            "MB",
+            peaks,
+            ratio=peaks[MMX] / peaks[OAI],
+            note="both raise; ChatMiniMax stops at its decompression-ratio cap",
+        )
+    )
 
 
 def run(report: Report, c: Contenders, sizes: Sizes) -> None:
