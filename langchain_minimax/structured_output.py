@@ -11,6 +11,7 @@ or in a Markdown fence, after any `<think>` block.
 from __future__ import annotations
 
 import json
+from functools import partial
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
@@ -78,19 +79,22 @@ def prepend_instruction(
     """A step that puts a system instruction in front of a chat model's input.
 
     `ChatMiniMax` merges it with any system messages of the input into the one
-    leading system message MiniMax accepts (instruction first).
+    leading system message MiniMax accepts (instruction first). A `partial`
+    of a module function rather than a closure, so that the step pickles.
     """
+    return RunnableLambda(
+        partial(_prepend, instruction), name="minimax_structured_output_instruction"
+    )
 
-    def prepend(input_: LanguageModelInput) -> list[BaseMessage]:
-        check_history(input_)  # before convert_to_messages crashes on it
-        messages = (
-            [HumanMessage(input_)]
-            if isinstance(input_, str)
-            else convert_to_messages(input_)
-        )
-        return [SystemMessage(instruction), *messages]
 
-    return RunnableLambda(prepend, name="minimax_structured_output_instruction")
+def _prepend(instruction: str, input_: LanguageModelInput) -> list[BaseMessage]:
+    check_history(input_)  # before convert_to_messages crashes on it
+    messages = (
+        [HumanMessage(input_)]
+        if isinstance(input_, str)
+        else convert_to_messages(input_)
+    )
+    return [SystemMessage(instruction), *messages]
 
 
 class ToolCallOrJsonParser(BaseGenerationOutputParser[Any]):

@@ -61,11 +61,16 @@ def model(auto: MiniMaxEmulator) -> ChatMiniMax:
 
 
 def runnables(model: ChatMiniMax) -> dict[str, Runnable[Any, Any]]:
-    """The model alone, in a `bind_tools` binding and in `with_structured_output`."""
+    """The model alone, in a `bind_tools` binding and in `with_structured_output`.
+
+    (`include_raw=True` does not pickle: langchain-core's parallel step does
+    not, for any model.)
+    """
     return {
         "model": model,
         "tools": model.bind_tools([get_weather]),
         "structured": model.with_structured_output(Weather),
+        "json_schema": model.with_structured_output(Weather, method="json_schema"),
     }
 
 
@@ -99,7 +104,7 @@ def ask(runnable: Runnable[Any, Any], question: str) -> Any:
     ],
     ids=["pickle", "deepcopy"],
 )
-@pytest.mark.parametrize("kind", ["model", "tools", "structured"])
+@pytest.mark.parametrize("kind", ["model", "tools", "structured", "json_schema"])
 async def test_copies_answer(
     model: ChatMiniMax, auto: MiniMaxEmulator, duplicate: Any, kind: str
 ) -> None:
