@@ -466,3 +466,19 @@ def test_only_retirements_minimax_announced_warn() -> None:
     assert message is not None
     for part in ("2027-01-01", "'MiniMax-M3.1-Flash'", "MiniMax's models page"):
         assert part in message
+
+
+def test_an_announced_retirement_warns_once_at_construction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    row = MODELS["MiniMax-M2.5"]._replace(
+        name="MiniMax-M2.5-announced",
+        retirement=Retirement(
+            "2027-01-01", "MiniMax-M3.1-Flash", "MiniMax's models page", True
+        ),
+    )
+    monkeypatch.setitem(MODELS, row.name, row)
+    with pytest.warns(FutureWarning, match="retired on 2027-01-01") as caught:
+        ChatMiniMax(model=row.name, api_key="k")
+        ChatMiniMax(model=row.name, api_key="k")
+    assert len([w for w in caught if w.category is FutureWarning]) == 1
