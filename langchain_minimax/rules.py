@@ -23,9 +23,10 @@ answers).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -403,6 +404,12 @@ _FUNCTION = "an object with a name and JSON arguments"
 
 
 def _text_encodable(request: Request) -> Violation | None:
+    try:  # the common case in one pass of the C encoder, then find where
+        text = json.dumps(request.body, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = "\ud800"  # not all JSON: walk it
+    if _SURROGATE.search(text) is None:
+        return None
     found = _lone_surrogate(request.body, "")
     if found is None:
         return None
@@ -489,7 +496,7 @@ def _tool_results_whole(request: Request) -> Violation | None:
             if isinstance(call, dict) and isinstance(call.get("id"), str)
         ]
         answered = set()
-        for reply in messages[position + 1 :]:
+        for reply in itertools.islice(messages, position + 1, None):
             if not isinstance(reply, dict) or reply.get("role") != "tool":
                 break
             if isinstance(reply.get("tool_call_id"), str):
@@ -581,6 +588,15 @@ _MINIMAX_DOCS = "MiniMax's docs"
 _SEEN = "seen in a live capture"
 _SUITE = "MiniMax-Provider-Verifier suite"
 
+_MERGED = (
+    "the request recipe sends one leading system message "
+    "(request.apply_message_rules merges them)"
+)
+_HISTORY = (
+    "request.check_history_rules checks it before sending, stricter (every "
+    "call answered) and naming the input's positions"
+)
+
 RULES: tuple[Rule, ...] = (
     Rule("body_object", "body", _SEEN, _body_object),
     Rule("model_named", "model", _SEEN, _model_named),
@@ -626,8 +642,22 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("messages_present", "messages", _SEEN, _messages_present),
     Rule("message_role", "messages", f"{_SUITE} (root on M3)", _roles),
-    Rule("system_first", "messages", _SEEN, _system_first),
-    Rule("one_system", "messages", f"{_SEEN} (M2.x); {_SUITE} (M3)", _one_system),
+    Rule(
+        "system_first",
+        "messages",
+        _SEEN,
+        _system_first,
+        before_sending="unchecked",
+        reason=_MERGED,
+    ),
+    Rule(
+        "one_system",
+        "messages",
+        f"{_SEEN} (M2.x); {_SUITE} (M3)",
+        _one_system,
+        before_sending="unchecked",
+        reason=_MERGED,
+    ),
     Rule("content_parts", "messages", f"{_MINIMAX_DOCS}, {_SUITE}", _content_parts),
     Rule(
         "tool_calls_shape",
@@ -636,9 +666,31 @@ RULES: tuple[Rule, ...] = (
         "function name (not seen live)",
         _tool_calls_shape,
     ),
-    Rule("tool_call_arguments", "messages", _SEEN, _tool_call_arguments),
-    Rule("tool_results_issued", "messages", f"{_SEEN}, {_SUITE}", _tool_results_issued),
-    Rule("tool_results_whole", "messages", _SUITE, _tool_results_whole),
+    Rule(
+        "tool_call_arguments",
+        "messages",
+        _SEEN,
+        _tool_call_arguments,
+        before_sending="unchecked",
+        reason="the request recipe sends every call's arguments as a JSON object "
+        "(request.replay_tool_calls; {} with a warning for broken ones)",
+    ),
+    Rule(
+        "tool_results_issued",
+        "messages",
+        f"{_SEEN}, {_SUITE}",
+        _tool_results_issued,
+        before_sending="unchecked",
+        reason=_HISTORY,
+    ),
+    Rule(
+        "tool_results_whole",
+        "messages",
+        _SUITE,
+        _tool_results_whole,
+        before_sending="unchecked",
+        reason=_HISTORY,
+    ),
     Rule("tool_content_string", "messages", _SUITE, _tool_content),
     Rule("tools_valid", "tools", _SEEN, _tools),
     Rule(
@@ -667,6 +719,7 @@ def violations(
     *,
     models: Collection[str] | None = None,
     context_limit_tokens: int | None = None,
+    rules: Iterable[Rule] = RULES,
 ) -> Iterator[tuple[Rule, Violation]]:
     """Every broken rule of `body`, in the order of `RULES`.
 
@@ -677,6 +730,7 @@ def violations(
         models: The model names accepted; `None` accepts any name.
         context_limit_tokens: The largest prompt accepted; `None` takes the
             model's window.
+        rules: The rules to check (default all), in `RULES`' order.
     """
     if not isinstance(body, Mapping):
         yield RULES[0], Violation("body", body, "a JSON object")
@@ -688,7 +742,7 @@ def violations(
         models,
         context_limit_tokens,
     )
-    for rule in RULES:
+    for rule in rules:
         found = rule.check(request)
         if found is not None:
             yield rule, found
@@ -704,16 +758,24 @@ def emulator_error(
 
     Only rules the service enforces (`Rule.service_rejects`) answer.
     """
-    for rule, found in violations(
-        body, models=models, context_limit_tokens=context_limit_tokens
+    for _, found in violations(
+        body,
+        models=models,
+        context_limit_tokens=context_limit_tokens,
+        rules=_SERVICE_RULES,
     ):
-        if rule.service_rejects:
-            return f"invalid params, {found.message} (2013)"
+        return f"invalid params, {found.message} (2013)"
     return None
 
 
 _REQUEST_PARTS = frozenset({"body", "messages", "tools"})
 """The parameters of rules about a request's content rather than settings."""
+
+_SERVICE_RULES = tuple(rule for rule in RULES if rule.service_rejects)
+_PRE_SEND_RULES = tuple(rule for rule in RULES if rule.before_sending != "unchecked")
+_SETTINGS_RULES = tuple(
+    rule for rule in _PRE_SEND_RULES if rule.parameter not in _REQUEST_PARTS
+)
 
 
 def check_settings(model: str, settings: Mapping[str, Any]) -> list[str]:
@@ -750,9 +812,8 @@ def check_before_sending(body: Mapping[str, Any]) -> list[str]:
 
 def _check(body: Mapping[str, Any], *, settings_only: bool) -> list[str]:
     warnings: list[str] = []
-    for rule, found in violations(body):
-        if settings_only and rule.parameter in _REQUEST_PARTS:
-            continue
+    rules = _SETTINGS_RULES if settings_only else _PRE_SEND_RULES
+    for rule, found in violations(body, rules=rules):
         if rule.before_sending == "raise":
             effect = "reject" if rule.service_rejects else "ignore"
             raise ValueError(f"{found.message} (MiniMax would {effect} it)")
