@@ -593,8 +593,7 @@ _MERGED = (
     "(request.apply_message_rules merges them)"
 )
 _HISTORY = (
-    "request.check_history_rules checks it before sending, stricter (every "
-    "call answered) and naming the input's positions"
+    "request.check_history_rules checks it before sending, naming the input's positions"
 )
 
 RULES: tuple[Rule, ...] = (
@@ -688,8 +687,6 @@ RULES: tuple[Rule, ...] = (
         "messages",
         _SUITE,
         _tool_results_whole,
-        before_sending="unchecked",
-        reason=_HISTORY,
     ),
     Rule("tool_content_string", "messages", _SUITE, _tool_content),
     Rule("tools_valid", "tools", _SEEN, _tools),
