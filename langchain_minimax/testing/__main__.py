@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
+import time
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -95,22 +95,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     for warning in caught:
         sys.stderr.write(f"{parser.prog}: warning: {warning.message}\n")
-    stopped = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
-        stopped.set()
+        # Stop as Ctrl-C does. A handler must take no lock the main thread may
+        # hold: setting a threading.Event here deadlocked when SIGTERM came
+        # while the main thread was inside the Event's own wait().
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, on_signal)
     with emulator:
-        sys.stdout.write(emulator.base_url + "\n")
-        key = args.api_key if args.api_key is not None else "(any)"
-        sys.stdout.write(f"API key: {key}; press Ctrl-C to stop\n")
-        sys.stdout.flush()
         try:
-            while not stopped.wait(0.5):
-                pass
+            signal.signal(signal.SIGTERM, on_signal)
+            sys.stdout.write(emulator.base_url + "\n")
+            key = args.api_key if args.api_key is not None else "(any)"
+            sys.stdout.write(f"API key: {key}; press Ctrl-C to stop\n")
+            sys.stdout.flush()
+            while True:
+                time.sleep(3600)
         except KeyboardInterrupt:
-            pass
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
     return 0
 
 

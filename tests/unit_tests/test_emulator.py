@@ -1568,7 +1568,11 @@ def test_cli_serves_and_prints_base_url() -> None:
             assert body["choices"][0]["message"]["content"] == "from the cli"
         finally:
             process.terminate()
-            process.wait(timeout=20)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()  # a hang fails the test instead of the suite
+                raise
     assert process.returncode == 0
 
 
