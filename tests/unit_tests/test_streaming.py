@@ -719,9 +719,9 @@ def test_markup_cut_at_every_position(
     arguments=st.dictionaries(
         st.text(max_size=4), st.one_of(st.text(max_size=5), st.integers()), max_size=3
     ),
-    whole=st.booleans(),
+    in_finishing_chunk=st.booleans(),
 )
-def test_object_arguments(arguments: dict[str, Any], whole: bool) -> None:
+def test_object_arguments(arguments: dict[str, Any], in_finishing_chunk: bool) -> None:
     """`function.arguments` as an object: the call it describes, both paths."""
     call = {
         "id": "call_function_1_1",
@@ -732,6 +732,9 @@ def test_object_arguments(arguments: dict[str, Any], whole: bool) -> None:
         {"content": "\n"},
         {"tool_calls": [{**call, "index": 0}]},
     ]
+    if not in_finishing_chunk:
+        # The call before the chunk that carries finish_reason, not in it.
+        deltas.append({"content": ""})
     streamed = _stream_with(_said_chunks(deltas, "tool_calls"), split=True, tools=True)
     invoked = _invoke_with(
         _said_response({"content": "\n", "tool_calls": [call]}, "tool_calls"),
@@ -740,7 +743,6 @@ def test_object_arguments(arguments: dict[str, Any], whole: bool) -> None:
     )
     _assert_reads_alike(streamed, invoked)
     assert [c["args"] for c in invoked.tool_calls] == [arguments]
-    del whole
 
 
 @settings(max_examples=120, deadline=None)
