@@ -8,7 +8,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -553,20 +552,3 @@ def test_any_bytes_get_an_answer_or_a_close_never_a_traceback(
     if received:
         assert re.match(rb"HTTP/1\.[01] (100|200|400|401|404) ", received)
     assert capfd.readouterr().err == ""
-
-
-def test_the_cli_stops_on_sigterm_whenever_it_comes() -> None:
-    for delay in (0.0, 0.01, 0.05, 0.2, 0.6):
-        with subprocess.Popen(
-            [*CLI, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
-        ) as process:
-            assert process.stdout is not None
-            assert process.stdout.readline().startswith("http://127.0.0.1:")
-            time.sleep(delay)
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise
-        assert process.returncode == 0
