@@ -265,17 +265,23 @@ def test_connections_are_reused_within_a_loop(
     assert len(set(relay.ports()[10:])) == 1
 
 
-# One model for three tests, each run in an event loop of its own.
+# One model for three tests, each run in an event loop of its own, and the
+# sockets this process had open before the first of them.
 _SHARED: list[ChatMiniMax] = []
+_OPEN_BEFORE: list[int] = []
 
 
 @pytest.mark.parametrize("run", range(3))
 @pytest.mark.asyncio(loop_scope="function")
 async def test_per_test_event_loops(
-    make_model: Any, emulator: MiniMaxEmulator, run: int
+    make_model: Any, emulator: MiniMaxEmulator, run: int, sockets: Any
 ) -> None:
     if not _SHARED:
         _SHARED.append(make_model())
+        _OPEN_BEFORE.append(sockets.count())
+    else:
+        # The previous test's loop has shut down and closed its connection.
+        assert sockets.settle_at(_OPEN_BEFORE[0]) <= _OPEN_BEFORE[0]
     emulator.add_replies([REPLY, REPLY])
     assert await _ask(_SHARED[0]) == "Hello.|Hello."
 
