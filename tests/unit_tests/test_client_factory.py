@@ -129,6 +129,27 @@ async def test_openai_variables_are_never_used(
         assert value.split()[-1] not in str(request.headers)
 
 
+@pytest.mark.parametrize("variable", ["OPENAI_BASE_URL", "OPENAI_API_BASE"])
+def test_without_a_base_url_argument_minimax_is_the_host(
+    emulator: MiniMaxEmulator,
+    capture: str,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    """No `base_url` argument: MINIMAX_BASE_URL or MiniMax's host, never OpenAI's."""
+    monkeypatch.delenv("MINIMAX_BASE_URL", raising=False)
+    monkeypatch.setenv(variable, f"{capture}/v1")
+    model = ChatMiniMax(api_key="k")
+    for client in (model.root_client, model.root_async_client):
+        assert str(client.base_url) == "https://api.minimax.io/v1/"
+    monkeypatch.setenv("MINIMAX_BASE_URL", emulator.base_url)
+    emulator.add_replies([REPLY])
+    model = ChatMiniMax(api_key=emulator.api_key, max_retries=0)
+    assert model.invoke("hi").content == "Hello."
+    assert _Capture.hits == []
+    assert [request.response_status for request in emulator.requests] == [200]
+
+
 def test_openai_account_ids_stay_off_the_clients(
     make_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
