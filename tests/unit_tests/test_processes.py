@@ -233,6 +233,9 @@ def test_process_pool_answers_every_request(
     auto.reset()
     monkeypatch.setenv("MINIMAX_API_KEY", KEY)
     model = ChatMiniMax(base_url=auto.base_url, max_retries=0)
+    # Workers inherit no key from the environment: the one they send (the
+    # emulator answers 200 only to it) came inside the pickle.
+    monkeypatch.delenv("MINIMAX_API_KEY")
     jobs = [
         (kind, runnable, f"{kind} question {n}?")
         for kind, runnable in runnables(model).items()
