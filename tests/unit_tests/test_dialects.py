@@ -202,6 +202,11 @@ def test_markup_values_are_typed_by_the_schema(
     for message in _three_ways(emulator, model, reply):
         assert [call["args"] for call in message.tool_calls] == [arguments]
         assert message.content == ""
+        sent = _next_turn(emulator, model, message)
+        assert not sent["content"]
+        assert [
+            json.loads(call["function"]["arguments"]) for call in sent["tool_calls"]
+        ] == [arguments]
 
 
 def test_markup_naming_an_unbound_tool_is_an_invalid_call(
@@ -239,6 +244,12 @@ def test_markup_that_does_not_parse_is_an_invalid_call(
         [invalid] = message.invalid_tool_calls
         assert invalid["id"] is not None
         assert "path=src/main.rs" in (invalid["args"] or "")
+        with pytest.warns(UserWarning, match="not valid JSON"):
+            sent = _next_turn(emulator, model, message)
+        # The markup leaves the content; the call goes back so that the tool
+        # result answering it references a call of the history.
+        assert sent["content"] == "Reading."
+        assert [call["id"] for call in sent["tool_calls"]] == [invalid["id"]]
 
 
 def test_markup_without_bound_tools_or_in_a_code_fence_stays_text(
@@ -329,6 +340,10 @@ def test_trailing_whole_message_event_keeps_usage_once(
         assert message.additional_kwargs["reasoning_content"] == "R."
         assert message.usage_metadata == invoked.usage_metadata
         assert message.usage_metadata is not None
+        sent = _next_turn(emulator, model, message)
+        assert sent["content"] == "Answer."
+        assert [entry["text"] for entry in sent["reasoning_details"]] == ["R."]
+        assert "reasoning_content" not in sent
 
 
 def test_self_hosted_with_parsers(emulator: MiniMaxEmulator, make_model: Any) -> None:
@@ -344,6 +359,15 @@ def test_self_hosted_with_parsers(emulator: MiniMaxEmulator, make_model: Any) ->
         assert [call["args"] for call in message.tool_calls] == [
             {"path": "a", "start_line": 2}
         ]
+        sent = _next_turn(emulator, model, message)
+        # Inline mode: the reasoning goes back once, as the think block.
+        assert sent["content"].count("R.") == 1
+        assert sent["content"].startswith("<think>")
+        assert "reasoning_content" not in sent
+        assert "reasoning_details" not in sent
+        assert [
+            json.loads(call["function"]["arguments"]) for call in sent["tool_calls"]
+        ] == [{"path": "a", "start_line": 2}]
 
 
 def test_model_constructed_for_a_self_hosted_server() -> None:
