@@ -7,6 +7,8 @@ exceptions built from them.
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -180,6 +182,41 @@ def test_code_table(code: int) -> None:
     assert type(error) is cls
     assert _failures.should_retry(failed, openai_rules) is retried
     assert error.is_retryable is retried
+
+
+def _readme_code_rows() -> list[tuple[str, str, str]]:
+    """(codes cell, exception, retried) of README's "Errors and retries" table."""
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Errors and retries", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and re.search(r"\b\d{4}\b", cells[1]):
+            rows.append((cells[1], cells[2].strip("`"), cells[3]))
+    return rows
+
+
+def test_readme_code_table_is_the_code_table() -> None:
+    """Every MiniMax code README names raises and retries as README says."""
+    rows = _readme_code_rows()
+    named = set()
+    for codes, exception, retried in rows:
+        message = "context window exceeds limit" if "context" in codes else "bad"
+        for code in map(int, re.findall(r"\b\d{4}\b", codes)):
+            named.add(code)
+            failed = response(
+                400,
+                json.dumps(
+                    {"base_resp": {"status_code": code, "status_msg": message}}
+                ).encode(),
+            )
+            error = _failures.status_error(failed, None, model="MiniMax-M2")
+            assert type(error).__name__ == exception, (code, codes)
+            assert _failures.should_retry(failed, openai_rules) is (retried == "yes"), (
+                code,
+                codes,
+            )
+    assert named == set(_failures._CASES), "README's table and _CASES differ"
 
 
 def openai_rules(response: httpx.Response) -> bool:
