@@ -120,12 +120,16 @@ async def test_copies_answer(
         assert auto.requests[0].body["tools"][0]["function"]["name"] == "get_weather"
 
 
-def test_model_copy_deep(model: ChatMiniMax) -> None:
+def test_model_copy_deep(model: ChatMiniMax, sockets: Any) -> None:
     model = model.model_copy(update={"temperature": 0.5})
     copied = model.model_copy(deep=True)
     assert copied.temperature == 0.5
+    before = sockets.count()
     assert "Paris?" in str(copied.invoke("Paris?").content)
     assert asyncio.run(copied.ainvoke("Lyon?")).content
+    # The sync client keeps its pooled connection (both ends are in this
+    # process: the emulator serves from a thread); the loop's is closed.
+    assert sockets.settle_at(before + 2) <= before + 2
 
 
 def test_copies_keep_the_configuration_and_build_their_own_clients(
