@@ -14,13 +14,13 @@ from typing import Any
 import httpx2 as httpx
 import openai
 import pytest
+from failure_bodies import CONTEXT, URL, envelope, response
 from langchain_core.exceptions import (
     ContextOverflowError,
 )
 
 from langchain_minimax import _failures
 from langchain_minimax._failures import Failure
-from langchain_minimax._raising import CallContext
 from langchain_minimax.errors import (
     MiniMaxAPIStatusError,
     MiniMaxAuthenticationError,
@@ -34,28 +34,6 @@ from langchain_minimax.errors import (
     MiniMaxServerError,
     MiniMaxUsageLimitError,
 )
-
-URL = "https://api.minimax.io/v1/chat/completions"
-CONTEXT = CallContext(url=URL, model="MiniMax-M2")
-
-
-def envelope(message: str, status: int = 400, request_id: str = "req-1") -> bytes:
-    body = {
-        "type": "error",
-        "error": {"type": "x_error", "message": message, "http_code": str(status)},
-        "request_id": request_id,
-    }
-    return json.dumps(body).encode()
-
-
-def response(status: int, content: bytes, url: str = URL) -> Any:
-    return httpx.Response(
-        status,
-        content=content,
-        headers={"content-type": "application/json", "x-request-id": "hdr-id"},
-        request=httpx.Request("POST", url),
-    )
-
 
 # --- reading failures ---
 

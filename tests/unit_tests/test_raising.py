@@ -7,11 +7,11 @@ raise.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import httpx2 as httpx
 import openai
 import pytest
+from failure_bodies import CONTEXT, URL, envelope, response
 from langchain_core.exceptions import (
     ModelTimeoutError,
 )
@@ -29,28 +29,6 @@ from langchain_minimax.errors import (
     MiniMaxStreamChunkTimeoutError,
     MiniMaxTimeoutError,
 )
-
-URL = "https://api.minimax.io/v1/chat/completions"
-CONTEXT = CallContext(url=URL, model="MiniMax-M2")
-
-
-def envelope(message: str, status: int = 400, request_id: str = "req-1") -> bytes:
-    body = {
-        "type": "error",
-        "error": {"type": "x_error", "message": message, "http_code": str(status)},
-        "request_id": request_id,
-    }
-    return json.dumps(body).encode()
-
-
-def response(status: int, content: bytes, url: str = URL) -> Any:
-    return httpx.Response(
-        status,
-        content=content,
-        headers={"content-type": "application/json", "x-request-id": "hdr-id"},
-        request=httpx.Request("POST", url),
-    )
-
 
 # --- CallContext ---
 
