@@ -150,42 +150,52 @@ def _chat_object(data: object, cast_to: type, response: httpx.Response) -> objec
 def _validated(data: Any, cast_to: Any) -> object | None:
     """`cast_to` built from `data` by pydantic's strict validator, else `None`.
 
-    MiniMax sends `"role": ""` on some stream deltas, which the SDK's type
-    does not allow (its `construct` keeps it as sent). Such a chunk is
-    validated with those roles left out, and gets them back as sent. Relays
-    may send `function.arguments` as a JSON object: it is validated as its
-    JSON text (what the SDK's type holds; `construct` would keep the object,
-    and dumping it would warn on every chunk).
+    MiniMax sends `"role": ""` on some stream deltas (every other one, in live
+    captures), which the SDK's type does not allow (its `construct` keeps it
+    as sent). Such a chunk is validated with those roles left out, and gets
+    them back as sent. Relays may send `function.arguments` as a JSON object:
+    it is validated as its JSON text (what the SDK's type holds; `construct`
+    would keep the object, and dumping it would warn on every chunk). Both are
+    fixed before validating, so that each chunk is validated once.
     """
-    try:
-        return cast_to.model_validate(data, strict=True)
-    except ValidationError:
-        pass
-    choices = data.get("choices")
     said = "delta" if cast_to is ChatCompletionChunk else "message"
-    patched = list(choices) if isinstance(choices, list) else []
-    empty = []
-    for position, choice in enumerate(patched):
-        if not isinstance(choice, dict) or not isinstance(choice.get(said), dict):
-            continue
-        message = choice[said]
-        calls = text_arguments(message.get("tool_calls"))
-        if calls is not None:
-            message = {**message, "tool_calls": calls}
-        if said == "delta" and message.get("role") == "":
-            empty.append(position)
-            message = {key: value for key, value in message.items() if key != "role"}
-        if message is not choice[said]:
-            patched[position] = {**choice, said: message}
-    if patched == choices:
-        return None
+    choices, empty = _fitting_choices(data.get("choices"), said)
     try:
-        built = cast_to.model_validate({**data, "choices": patched}, strict=True)
+        built = cast_to.model_validate(
+            data if choices is None else {**data, "choices": choices}, strict=True
+        )
     except ValidationError:
         return None
     for position in empty:
         built.choices[position].delta.role = ""
     return built
+
+
+def _fitting_choices(choices: Any, said: str) -> tuple[list[Any] | None, list[int]]:
+    """The choices made to fit the SDK's type, and where a role was left out.
+
+    Returns:
+        The patched choices (`None`: they fit as sent), and the positions of
+        the deltas whose empty `role` was left out.
+    """
+    if not isinstance(choices, list):
+        return None, []
+    patched: list[Any] | None = None
+    empty = []
+    for position, choice in enumerate(choices):
+        message = choice.get(said) if isinstance(choice, dict) else None
+        if not isinstance(message, dict):
+            continue
+        fitting = message
+        if (calls := text_arguments(message.get("tool_calls"))) is not None:
+            fitting = {**message, "tool_calls": calls}
+        if said == "delta" and message.get("role") == "":
+            empty.append(position)
+            fitting = {key: value for key, value in fitting.items() if key != "role"}
+        if fitting is not message:
+            patched = patched or list(choices)
+            patched[position] = {**choice, said: fitting}
+    return patched, empty
 
 
 class _MiniMaxClientHooks(ClientHooks):
