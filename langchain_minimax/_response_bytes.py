@@ -93,13 +93,19 @@ class _Limits:
         # The last bytes of the previous piece join it: an event's end (a
         # blank line) may be split between two pieces.
         data = self.tail + piece
-        before = self.event - len(self.tail)
-        start = 0
-        for end in EVENT_END.finditer(data):
-            self._check_event(before + end.start() - start)
-            before, start = 0, end.end()
-        self.event = before + len(data) - start
-        self._check_event(self.event)
+        if self.event + len(piece) <= MAX_EVENT_BYTES:
+            # No event that ends in this piece, nor the one still open, can be
+            # past the cap: only where the open one starts is needed.
+            end = _last_event_end(data)
+            self.event = self.event + len(piece) if end is None else len(data) - end
+        else:
+            before = self.event - len(self.tail)
+            start = 0
+            for match in EVENT_END.finditer(data):
+                self._check_event(before + match.start() - start)
+                before, start = 0, match.end()
+            self.event = before + len(data) - start
+            self._check_event(self.event)
         self.tail = data[-3:]
         self._check_ratio()
         return piece
@@ -126,6 +132,20 @@ class _Limits:
     def _fail(self, problem: str) -> None:
         context = request_context(self.response.request)
         raise context.response_error(problem, None, self.response.request)
+
+
+def _last_event_end(data: bytes) -> int | None:
+    """Where the last event end (`EVENT_END`) in `data` ends, if there is one.
+
+    The same position as the last of `EVENT_END.finditer(data)`, found without
+    walking every event: the regex runs only over the last run of line ends.
+    """
+    last = max(data.rfind(b"\n\n"), data.rfind(b"\r\r"), data.rfind(b"\r\n\r\n"))
+    if last < 0:
+        return None
+    run = len(data[:last].rstrip(b"\r\n"))
+    *_, match = EVENT_END.finditer(data, run)
+    return match.end()
 
 
 def _is_stream(response: httpx.Response) -> bool:
