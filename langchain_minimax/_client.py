@@ -187,7 +187,9 @@ def _fitting_choices(choices: Any, said: str) -> tuple[list[Any] | None, list[in
         if not isinstance(message, dict):
             continue
         fitting = message
-        if (calls := text_arguments(message.get("tool_calls"))) is not None:
+        if "tool_calls" in message and (
+            (calls := text_arguments(message["tool_calls"])) is not None
+        ):
             fitting = {**message, "tool_calls": calls}
         if said == "delta" and message.get("role") == "":
             empty.append(position)

@@ -451,28 +451,32 @@ class Snapshots:
     """
 
     def __init__(self) -> None:
-        self._pieces: dict[Any, list[str]] = {}
-        self._sizes: dict[Any, int] = {}
+        # Per field: the size so far and its pieces, until it switches.
+        self._texts: dict[Any, tuple[list[int], list[str]]] = {}
         self._snapshot: dict[Any, str] = {}
 
     def increment(self, key: Any, piece: str) -> str:
         """The new text of `piece`, the next piece of the field `key`."""
-        snapshot = self._snapshot.get(key)
-        if snapshot is not None:
+        text = self._texts.get(key)
+        if text is None:
+            snapshot = self._snapshot.get(key)
+            if snapshot is None:
+                self._texts[key] = ([len(piece)], [piece])
+                return piece
             if piece.startswith(snapshot):
                 self._snapshot[key] = piece
                 return piece[len(snapshot) :]
             self._snapshot[key] = snapshot + piece
             return piece
-        size = self._sizes.get(key, 0)
-        if size >= SNAPSHOT_PROOF and len(piece) > size:
-            so_far = "".join(self._pieces[key])
+        size, pieces = text
+        if size[0] >= SNAPSHOT_PROOF and len(piece) > size[0]:
+            so_far = "".join(pieces)
             if piece.startswith(so_far):
                 self._snapshot[key] = piece
-                del self._pieces[key]
-                return piece[size:]
-        self._pieces.setdefault(key, []).append(piece)
-        self._sizes[key] = size + len(piece)
+                del self._texts[key]
+                return piece[size[0] :]
+        size[0] += len(piece)
+        pieces.append(piece)
         return piece
 
 

@@ -135,24 +135,37 @@ class StreamHold:
 def hold_stream(
     chunks: Iterator[ChatGenerationChunk], bound: Mapping[str, Any]
 ) -> Iterator[ChatGenerationChunk]:
-    """`chunks`, then the demanded call when the reply stands for one (`StreamHold`)."""
+    """`chunks`, then the demanded call when the reply stands for one (`StreamHold`).
+
+    `chunks` itself when the request demanded no call.
+    """
     hold = StreamHold(bound)
+    return _held(chunks, hold) if hold.forced else chunks
+
+
+def _held(
+    chunks: Iterator[ChatGenerationChunk], hold: StreamHold
+) -> Iterator[ChatGenerationChunk]:
     for chunk in chunks:
-        if hold.forced:
-            hold.see(chunk)
+        hold.see(chunk)
         yield chunk
     if last := hold.last():
         yield last
 
 
-async def ahold_stream(
+def ahold_stream(
     chunks: AsyncIterator[ChatGenerationChunk], bound: Mapping[str, Any]
 ) -> AsyncIterator[ChatGenerationChunk]:
     """The async `hold_stream`."""
     hold = StreamHold(bound)
+    return _aheld(chunks, hold) if hold.forced else chunks
+
+
+async def _aheld(
+    chunks: AsyncIterator[ChatGenerationChunk], hold: StreamHold
+) -> AsyncIterator[ChatGenerationChunk]:
     async for chunk in chunks:
-        if hold.forced:
-            hold.see(chunk)
+        hold.see(chunk)
         yield chunk
     if last := hold.last():
         yield last
