@@ -27,6 +27,14 @@ class Sizes:
     long sections (streaming, concurrency) only."""
     process_requests: int
     process_rounds: int
+    processes_alone: bool
+    """Whether the processes a section starts run alone: the import section's
+    three fresh interpreters one after the other, and each worker count of the
+    processes section in a pool of its own (the full run, which times them).
+    Without (`--quick`, a smoke run whose times are not read), the import
+    section starts two interpreters at once (the one that imports ChatOpenAI
+    first gives its sample too) and one pool of two workers serves both
+    counts."""
 
 
 FULL = Sizes(
@@ -47,6 +55,7 @@ FULL = Sizes(
     reference_every=4,
     process_requests=400,
     process_rounds=5,
+    processes_alone=True,
 )
 
 QUICK = Sizes(
@@ -67,4 +76,5 @@ QUICK = Sizes(
     reference_every=4,
     process_requests=20,
     process_rounds=1,
+    processes_alone=False,
 )

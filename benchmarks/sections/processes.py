@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -20,26 +22,36 @@ def answer_all(model: Any, questions: list[str]) -> int:
     return len(asyncio.run(model.abatch(questions)))
 
 
-def _pool_walls(
-    model: Any, questions: list[str], workers: int, rounds: int
-) -> list[float]:
-    """Wall times of a spawn pool answering `questions`, split among `workers`.
-
-    The pool is started and warmed (every worker imported the package and
-    answered once) before the timed rounds; the model is pickled with each task.
-    """
+@contextlib.contextmanager
+def _warm_pool(
+    model: Any, questions: list[str], workers: int
+) -> Iterator[ProcessPoolExecutor]:
+    """A spawn pool of `workers` processes, started and warmed (every worker
+    imported the package and answered once)."""
     spawn = multiprocessing.get_context("spawn")
-    shares = [questions[i::workers] for i in range(workers)]
-    walls = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
         warm = pool.map(answer_all, [model] * workers, [questions[:2]] * workers)
         assert sum(warm) == 2 * workers
-        for _ in range(rounds):
-            start = time.perf_counter()
-            assert sum(pool.map(answer_all, [model] * workers, shares)) == len(
-                questions
-            )
-            walls.append(time.perf_counter() - start)
+        yield pool
+
+
+def _pool_walls(
+    pool: ProcessPoolExecutor,
+    model: Any,
+    questions: list[str],
+    workers: int,
+    rounds: int,
+) -> list[float]:
+    """Wall times of `pool` answering `questions`, split among `workers` tasks.
+
+    The model is pickled with each task.
+    """
+    shares = [questions[i::workers] for i in range(workers)]
+    walls = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        assert sum(pool.map(answer_all, [model] * workers, shares)) == len(questions)
+        walls.append(time.perf_counter() - start)
     return walls
 
 
@@ -75,8 +87,19 @@ def run(report: Report, c: Contenders, sizes: Sizes) -> None:
             note=f"{n / medians[MMX]:.0f} requests/s ({MMX})",
         )
     )
-    for workers in (1, 2):
-        pool_walls = _pool_walls(c.minimax, questions, workers, rounds)
+    counts = (1, 2)
+    if sizes.processes_alone:
+        pools = []
+        for workers in counts:
+            with _warm_pool(c.minimax, questions, workers) as pool:
+                pools.append(_pool_walls(pool, c.minimax, questions, workers, rounds))
+    else:  # --quick: one pool serves both counts (the full run starts one each)
+        with _warm_pool(c.minimax, questions, max(counts)) as pool:
+            pools = [
+                _pool_walls(pool, c.minimax, questions, workers, rounds)
+                for workers in counts
+            ]
+    for workers, pool_walls in zip(counts, pools, strict=True):
         report.samples[f"8 processes, {workers} workers"] = pool_walls
         wall = median(pool_walls)
         report.add(
