@@ -7,9 +7,13 @@ import http.client
 import http.server
 import json
 import os
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,6 +55,72 @@ def make_model(emulator: MiniMaxEmulator) -> Any:
         return ChatMiniMax(**params)
 
     return make
+
+
+class _Imports:
+    """A plugin noting the modules a pytest run has imported when it ends."""
+
+    def __init__(self) -> None:
+        self.modules: dict[str, ModuleType] = {}
+
+    def pytest_unconfigure(self) -> None:
+        self.modules = dict(sys.modules)
+
+
+_KEPT = pytest.StashKey[dict[str, ModuleType]]()
+"""On a test item: the modules its `run_pytest` runs imported, to keep."""
+
+
+@pytest.fixture
+def run_pytest(
+    pytester: pytest.Pytester, request: pytest.FixtureRequest
+) -> Callable[..., pytest.RunResult]:
+    """Run pytest in `pytester`'s project, in this process: `run_pytest(*args)`.
+
+    The project holds only the files the test writes (no conftest, no ini
+    file), and the run's plugins are those installed packages register
+    (`pytest11` entry points), as in a fresh project; no plugin or option comes
+    from this session. pytester drops the modules the run imported from
+    `sys.modules`, after the run and again when the test ends; those from
+    outside the project are put back both times (see `pytest_runtest_teardown`),
+    so that later tests do not import second copies of libraries (with classes
+    other than the ones the first copies' objects have). Warnings the run
+    raises outside its tests (its plugins' configuration warnings) stay in its
+    own output.
+    """
+    kept = request.node.stash.setdefault(_KEPT, {})
+
+    def run(*args: str) -> pytest.RunResult:
+        imports = _Imports()
+        with warnings.catch_warnings(record=True):
+            result = pytester.runpytest_inprocess(
+                "-p", "no:cacheprovider", *args, plugins=[imports]
+            )
+        for name, module in imports.modules.items():
+            file = getattr(module, "__file__", None)
+            if name not in sys.modules and not (
+                file and Path(file).is_relative_to(pytester.path)
+            ):
+                kept[name] = module
+        _keep(kept)
+        return result
+
+    return run
+
+
+def _keep(modules: dict[str, ModuleType]) -> None:
+    for name, module in modules.items():
+        sys.modules.setdefault(name, module)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Once the test's fixtures are gone (pytester's too), put back the modules
+    its `run_pytest` runs imported."""
+    try:
+        return (yield)
+    finally:
+        _keep(item.stash.get(_KEPT, {}))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import gc
 import http.client
 import http.server
 import threading
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import openai
@@ -25,7 +25,6 @@ from langchain_minimax import ChatMiniMax
 from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
 from langchain_minimax.testing import MiniMaxEmulator, Reply
 
-ROOT = Path(__file__).resolve().parents[2]
 REPLY = Reply(reasoning="Think.", content="Hello.", chunk_size=3)
 
 
@@ -308,10 +307,9 @@ async def test_per_test_event_loops(
 
 
 def test_pytest_asyncio_defaults(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, run_pytest: Callable[..., pytest.RunResult]
 ) -> None:
     """A user's test suite with pytest-asyncio's defaults: a loop per test."""
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     pytester.makepyfile(
         """
         import pytest
@@ -321,6 +319,9 @@ def test_pytest_asyncio_defaults(
         EMULATOR = MiniMaxEmulator(api_key="k").start()
         MODEL = ChatMiniMax(base_url=EMULATOR.base_url, api_key="k", max_retries=0)
 
+        def teardown_module():
+            EMULATOR.stop()
+
         @pytest.mark.parametrize("run", range(4))
         @pytest.mark.asyncio
         async def test_ask(run):
@@ -328,5 +329,4 @@ def test_pytest_asyncio_defaults(
             assert [chunk async for chunk in MODEL.astream("hi")]
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=4)
+    run_pytest().assert_outcomes(passed=4)

@@ -5,8 +5,9 @@ Blocks of one file run in order in one namespace, like a notebook, with
 answers with `auto_responder`. A block whose fence reads ```` ```python
 requires-key ```` talks to the real service and runs only when
 `MINIMAX_API_KEY` was set before the test run. A block whose fence reads
-```` ```python pytest ```` is a test file: it runs with pytest (`pytester`), in
-an empty project where only the installed package provides fixtures.
+```` ```python pytest ```` is a test file: it runs with pytest (`pytester`, in
+this process: `run_pytest` in conftest.py), in an empty project where only the
+installed package provides fixtures.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import os
 import re
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,13 +149,16 @@ def pytest_blocks() -> list[tuple[str, int, str]]:
     ("name", "line", "source"), pytest_blocks(), ids=lambda v: str(v)[:20]
 )
 def test_doc_pytest_blocks_pass(
-    pytester: pytest.Pytester, name: str, line: int, source: str
+    pytester: pytest.Pytester,
+    run_pytest: Callable[..., pytest.RunResult],
+    name: str,
+    line: int,
+    source: str,
 ) -> None:
     tests = len(re.findall(r"^(?:async )?def test_", source, re.MULTILINE))
     assert tests, f"{name}:{line} has no test function"
     pytester.makepyfile(**{f"test_{Path(name).stem}_{line}": source})
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=tests)
+    run_pytest().assert_outcomes(passed=tests)
 
 
 # --- the documentation's tables agree with the code ---

@@ -1,16 +1,18 @@
 """The `minimax_emulator` fixture, in a fresh project that only installs the package.
 
-`pytester` runs pytest in a new process in an empty directory: no conftest, no
-`pytest_plugins`; the fixture comes from the package's `pytest11` entry point.
-(Not in-process: that drops the modules the run imported from `sys.modules`
-afterwards, and the tests after it would see second copies of `httpx`'s and
-the package's classes.)
+`pytester` runs pytest in an empty directory: no conftest, no `pytest_plugins`;
+the fixture comes from the package's `pytest11` entry point. The runs are in
+this process (`run_pytest` in conftest.py); a run without entry-point plugins,
+where the fixture is missing, shows that they get nothing from this session.
+What only a fresh interpreter can show (what importing the plugin imports)
+runs in one.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import entry_points
 
 import pytest
@@ -30,7 +32,9 @@ def test_the_plugin_is_registered_by_entry_point() -> None:
     ), REINSTALL
 
 
-def test_the_fixture_works_in_a_fresh_project(pytester: pytest.Pytester) -> None:
+def test_the_fixture_works_in_a_fresh_project(
+    pytester: pytest.Pytester, run_pytest: Callable[..., pytest.RunResult]
+) -> None:
     pytester.makepyfile(
         test_app="""
         from langchain_core.messages import HumanMessage, ToolMessage
@@ -86,11 +90,12 @@ def test_the_fixture_works_in_a_fresh_project(pytester: pytest.Pytester) -> None
             assert (body["model"], body["temperature"]) == ("MiniMax-M2.5", 0.5)
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    run_pytest().assert_outcomes(passed=3)
 
 
-def test_each_test_gets_a_clean_emulator(pytester: pytest.Pytester) -> None:
+def test_each_test_gets_a_clean_emulator(
+    pytester: pytest.Pytester, run_pytest: Callable[..., pytest.RunResult]
+) -> None:
     # A reply one test leaves unused is not the next test's first answer.
     pytester.makepyfile(
         test_leftover="""
@@ -103,7 +108,45 @@ def test_each_test_gets_a_clean_emulator(pytester: pytest.Pytester) -> None:
             assert minimax_emulator.emulator.chunk_size == 8
         """
     )
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    run_pytest().assert_outcomes(passed=2)
+
+
+def test_without_entry_point_plugins_the_fixture_is_missing(
+    pytester: pytest.Pytester,
+    run_pytest: Callable[..., pytest.RunResult],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """So the in-process runs above got it from the entry point, not from this
+    session."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    pytester.makepyfile(test_unplugged="def test_it(minimax_emulator): pass")
+    result = run_pytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'minimax_emulator' not found*"])
+
+
+def test_in_process_runs_keep_the_libraries_they_import(
+    pytester: pytest.Pytester,
+    run_pytest: Callable[..., pytest.RunResult],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A library a run imports first stays imported, as the run's copy (the
+    project's own test modules go, as pytester drops them)."""
+    library = tmp_path_factory.mktemp("site")
+    (library / "first_imported_by_a_run.py").write_text("marks = []\n")
+    monkeypatch.syspath_prepend(library)
+    pytester.makepyfile(
+        test_uses_it="""
+        import first_imported_by_a_run
+
+        def test_marks_it():
+            first_imported_by_a_run.marks.append("run")
+        """
+    )
+    run_pytest().assert_outcomes(passed=1)
+    assert sys.modules["first_imported_by_a_run"].marks == ["run"]
+    assert "test_uses_it" not in sys.modules
 
 
 def test_importing_the_emulator_does_not_import_pytest() -> None:
