@@ -28,7 +28,7 @@ from langchain_minimax import (
     ChatMiniMax,
     MiniMaxResponseError,
 )
-from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI
+from langchain_minimax._client import AsyncMiniMaxOpenAI, MiniMaxOpenAI, _validated
 from langchain_minimax.testing import InBodyError, MiniMaxEmulator, Reply
 
 BODY: dict[str, Any] = {
@@ -132,6 +132,35 @@ def test_sdk_objects_equal_the_sdks_own(
             roles.append(mine.choices[0].delta.role)
     if stream:
         assert "" in roles
+
+
+@pytest.mark.parametrize("arguments", [{"path": "a.rs"}, '{"path": "a.rs"}'])
+def test_a_chunk_with_an_empty_role_is_validated_and_left_as_sent(
+    arguments: Any,
+) -> None:
+    """MiniMax's `"role": ""`, with a relay's object arguments or not: the SDK's
+    chunk holds both as the SDK reads them, and the parsed event is unchanged."""
+    call = {"index": 0, "id": "c1", "type": "function"}
+    delta = {
+        "role": "",
+        "content": None,
+        "tool_calls": [{**call, "function": {"name": "read", "arguments": arguments}}],
+    }
+    data = {
+        "id": "x",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "MiniMax-M2",
+        "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+    }
+    sent = json.loads(json.dumps(data))
+    built = _validated(data, ChatCompletionChunk)
+    assert type(built) is ChatCompletionChunk
+    assert built.choices[0].delta.role == ""
+    [tool_call] = built.choices[0].delta.tool_calls or []
+    assert tool_call.function is not None
+    assert json.loads(tool_call.function.arguments or "") == {"path": "a.rs"}
+    assert data == sent
 
 
 async def test_async_create_returns_sdk_objects(
