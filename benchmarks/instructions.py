@@ -12,7 +12,8 @@ as `run.py`'s streaming section (80% reasoning, one character per chunk) from
 the benchmark emulator in its own process, once after a warm-up in one run
 and three times in another. The difference of the two runs' counts, divided
 by the chunks of the two extra streams, is what one chunk costs that model,
-start-up and warm-up left out. The two models run at once, one per core.
+start-up and warm-up left out (with a fixed hash seed, so that dict and set
+work repeats exactly). The two models run at once, one per core.
 Instructions are not time (cache misses and memory are not in them), so the
 ratio is a check on `run.py`'s, not a replacement.
 """
@@ -72,7 +73,7 @@ def instructions(name: str, base_url: str, chunks: int, streams: int) -> int:
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "PYTHONPATH": pythonpath()},
+            env={**os.environ, "PYTHONPATH": pythonpath(), "PYTHONHASHSEED": "0"},
         )
     match = _COLLECTED.search(result.stderr)
     if match is None:
