@@ -360,8 +360,6 @@ def _readable_chunk(chunk: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         return chunk, False
     choice = choices[0]
     said = choice.get("delta")
-    if isinstance(said, dict) and said.get("tool_calls") is None:
-        return chunk, False  # the common case, at once
     whole = said is None and isinstance(choice.get("message"), dict)
     delta = choice["message"] if whole else choice.get("delta")
     if not isinstance(delta, dict):
@@ -406,8 +404,12 @@ def read_chunk(
     choices = chunk.get("choices") if isinstance(chunk, dict) else None
     whole = False
     if choices:
-        chunk, whole = _readable_chunk(chunk)
-        choices = chunk.get("choices")
+        first = choices[0] if isinstance(choices, list) else None
+        delta = first.get("delta") if isinstance(first, dict) else None
+        if not isinstance(delta, dict) or delta.get("tool_calls") is not None:
+            # Not the common delta without calls (see `_readable_chunk`).
+            chunk, whole = _readable_chunk(chunk)
+            choices = chunk.get("choices")
     check_chunk(chunk, context)
     generation_chunk = build(chunk)
     if generation_chunk is None:
@@ -584,10 +586,8 @@ class StreamReader:
             kwargs["reasoning_content"] = flat
             if "reasoning" in kwargs:
                 kwargs["reasoning"] = flat
-        if details:
-            details = [self._increment(fragment) for fragment in details]
-            if rest := self._collect(details):
-                kwargs["reasoning_details"] = rest
+        if details and (rest := self._collect(details)):
+            kwargs["reasoning_details"] = rest
         if not flat:
             return
         if self._source is None:
@@ -598,14 +598,6 @@ class StreamReader:
             # Doubled reasoning, the think block first: said once already.
             kwargs.pop("reasoning_content", None)
             kwargs.pop("reasoning", None)
-
-    def _increment(self, fragment: Any) -> Any:
-        if not isinstance(fragment, dict) or not isinstance(fragment.get("text"), str):
-            return fragment
-        text = self._snapshots.increment(
-            ("details", fragment.get("index")), fragment["text"]
-        )
-        return fragment if text is fragment["text"] else {**fragment, "text": text}
 
     def _read(self, message: AIMessageChunk, piece: str, *, final: bool) -> None:
         """Read a chunk's content piece (see `content_reader`)."""
@@ -635,16 +627,26 @@ class StreamReader:
     def _collect(self, details: list[Any]) -> list[Any]:
         """Collect a chunk's fragments; return those to send on this chunk.
 
-        Only a fragment of an entry already sent (one arriving after the
-        finishing chunk) goes on at once, without the repeated keys, so that
-        chunk addition appends its text to the entry.
+        Each fragment's text is taken as an increment (see `Snapshots`). Only
+        a fragment of an entry already sent (one arriving after the finishing
+        chunk) goes on at once, without the repeated keys, so that chunk
+        addition appends its text to the entry.
         """
         now = []
         for fragment in details:
-            if not isinstance(fragment, dict) or "index" not in fragment:
+            if not isinstance(fragment, dict):
                 self._pending.append((False, fragment))
                 continue
-            index = fragment["index"]
+            index = fragment.get("index")
+            text = fragment.get("text")
+            if isinstance(text, str):
+                piece = text
+                text = self._snapshots.increment(("details", index), piece)
+                if text is not piece:
+                    fragment = {**fragment, "text": text}
+            if "index" not in fragment:
+                self._pending.append((False, fragment))
+                continue
             if index in self._sent:
                 now.append({k: v for k, v in fragment.items() if k not in _HEAD_KEYS})
                 continue
@@ -661,7 +663,6 @@ class StreamReader:
                     k: v for k, v in fragment.items() if k not in _REPEATED_DETAIL_KEYS
                 }
                 self._entries[index] = merge_dicts(entry, extra)
-            text = fragment.get("text")
             if isinstance(text, str):
                 self._texts[index].append(text)
         return now
