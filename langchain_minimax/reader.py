@@ -453,7 +453,8 @@ class Snapshots:
     """
 
     def __init__(self) -> None:
-        # Per field: the size so far and its pieces, until it switches.
+        # Per field, until it switches: the size so far (in a one-item list,
+        # updated in place on every piece) and the pieces.
         self._texts: dict[Any, tuple[list[int], list[str]]] = {}
         self._snapshot: dict[Any, str] = {}
 
